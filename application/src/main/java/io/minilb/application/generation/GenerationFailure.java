@@ -1,0 +1,46 @@
+package io.minilb.application.generation;
+
+import java.util.Objects;
+
+/**
+ * Why a generation could not be answered with the decode's own response.
+ *
+ * @param side the leg that failed
+ * @param kind what went wrong
+ * @param message a sentence for the client and the log, naming the server
+ */
+public record GenerationFailure(Side side, Kind kind, String message) {
+
+    public enum Kind {
+        /** Connection refused, reset, or closed before a full response. */
+        UNREACHABLE("backend_unreachable", 502),
+        /** No complete answer within the request timeout. */
+        TIMEOUT("backend_timeout", 504),
+        /** The prefill answered with a non-2xx status. */
+        UPSTREAM_ERROR("backend_error", 502),
+        /** A response that could not be read as the protocol says. */
+        BAD_RESPONSE("bad_backend_response", 502);
+
+        private final String type;
+        private final int httpStatus;
+
+        Kind(String type, int httpStatus) {
+            this.type = type;
+            this.httpStatus = httpStatus;
+        }
+
+        public String type() {
+            return type;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+    }
+
+    public GenerationFailure {
+        Objects.requireNonNull(side, "side");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(message, "message");
+    }
+}

@@ -1,0 +1,24 @@
+package io.minilb.application.generation;
+
+/**
+ * Receives the outcome of one generation, from whichever thread the backend answers on. Exactly
+ * one of these sequences happens: {@code onResponse}; {@code onFailure}; or {@code onStreamStart},
+ * any number of {@code onFrame}, then {@code onStreamEnd} or {@code onFailure}.
+ */
+public interface GenerationObserver {
+
+    /** A whole response: the decode's status and body (logprobs merged when asked for). */
+    void onResponse(int status, String contentType, byte[] body);
+
+    /** The decode started an event stream. */
+    void onStreamStart();
+
+    /** One complete SSE frame, including its terminating blank line. */
+    void onFrame(byte[] frame);
+
+    /** The stream ended normally (after the {@code [DONE]} frame, when the decode sent one). */
+    void onStreamEnd();
+
+    /** The request failed; after {@code onStreamStart} this ends the stream. */
+    void onFailure(GenerationFailure failure);
+}

@@ -1,0 +1,27 @@
+package io.minilb.application.generation;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * What the router needs to know of a generation request.
+ *
+ * @param batchSize present for a {@code /generate} batch (text list or input_ids list of lists),
+ *     even of size 1, since a batch gets list-valued bootstrap fields
+ */
+public record GenerationRequest(
+        Endpoint endpoint, Payload payload, boolean stream, boolean returnLogprob, OptionalInt batchSize) {
+
+    public GenerationRequest {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(batchSize, "batchSize");
+        if (batchSize.isPresent() && batchSize.getAsInt() < 1) {
+            throw new IllegalArgumentException("a batch needs at least one item");
+        }
+    }
+
+    public boolean isBatch() {
+        return batchSize.isPresent();
+    }
+}

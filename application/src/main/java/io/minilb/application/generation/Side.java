@@ -1,0 +1,14 @@
+package io.minilb.application.generation;
+
+import java.util.Locale;
+
+/** Which leg of a prefill/decode pair something happened on. */
+public enum Side {
+    PREFILL,
+    DECODE;
+
+    /** The lower-case name used in error bodies and logs. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

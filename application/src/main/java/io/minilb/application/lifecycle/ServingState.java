@@ -1,0 +1,54 @@
+package io.minilb.application.lifecycle;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Whether mini-lb still takes traffic, and how many generations are in flight (for a graceful stop). */
+public final class ServingState {
+
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object idle = new Object();
+
+    public boolean isDraining() {
+        return draining.get();
+    }
+
+    /** From now on {@code /health} reports 503, so upstream load balancers stop sending traffic. */
+    public void startDraining() {
+        draining.set(true);
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    public void requestFinished() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until no generation is in flight, or the grace period ends; true when idle. */
+    public boolean awaitIdle(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+        }
+        return true;
+    }
+}

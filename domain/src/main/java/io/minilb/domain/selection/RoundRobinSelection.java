@@ -1,0 +1,16 @@
+package io.minilb.domain.selection;
+
+import io.minilb.domain.Worker;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Each worker in turn. One instance per role, so prefill and decode rotate independently. */
+public final class RoundRobinSelection implements SelectionPolicy {
+
+    private final AtomicLong next = new AtomicLong();
+
+    @Override
+    public <W extends Worker> W select(List<W> candidates) {
+        return candidates.get((int) Math.floorMod(next.getAndIncrement(), (long) candidates.size()));
+    }
+}
