@@ -1,0 +1,114 @@
+package io.minilb.adapters.in.http;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.xnio.ChannelListener;
+import org.xnio.channels.StreamSinkChannel;
+
+/**
+ * An event-stream response body fed from any thread. Frames are queued and written on the exchange's IO thread,
+ * one write at a time, and flushed as soon as the queue is empty, so each frame reaches the client when it arrives.
+ * When the client reads slowly the channel's write listener resumes the writing once it can take more (the pattern
+ * of Undertow's {@code ServerSentEventConnection}).
+ */
+final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
+
+    private static final ByteBuffer END_OF_STREAM = ByteBuffer.allocate(0);
+
+    private final HttpServerExchange exchange;
+    private final Runnable onWriteFailure;
+    private final Queue<ByteBuffer> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+    // IO thread only
+    private StreamSinkChannel channel;
+    private ByteBuffer writing;
+
+    EventStreamWriter(HttpServerExchange exchange, Runnable onWriteFailure) {
+        this.exchange = exchange;
+        this.onWriteFailure = onWriteFailure;
+    }
+
+    /** Sends the status and headers now, before the first frame. */
+    void open() {
+        scheduleDrain();
+    }
+
+    void write(byte[] frame) {
+        queued.add(ByteBuffer.wrap(frame));
+        scheduleDrain();
+    }
+
+    /** Ends the response once everything queued before is written. */
+    void close() {
+        queued.add(END_OF_STREAM);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            exchange.getIoThread().execute(() -> {
+                drainScheduled.set(false);
+                handleEvent(channel);
+            });
+        }
+    }
+
+    /** Writes what is queued; runs on the IO thread, from a drain task or as the channel's write listener. */
+    @Override
+    public void handleEvent(StreamSinkChannel ignored) {
+        if (exchange.isComplete()) {
+            queued.clear(); // the client is gone
+            return;
+        }
+        try {
+            if (channel == null) {
+                channel = startResponse();
+            }
+            if (writeQueued() && channel.flush()) {
+                channel.suspendWrites();
+            } else {
+                channel.resumeWrites();
+            }
+        } catch (IOException e) {
+            onWriteFailure.run();
+        }
+    }
+
+    private StreamSinkChannel startResponse() {
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders()
+                .put(Headers.CONTENT_TYPE, "text/event-stream")
+                .put(Headers.CACHE_CONTROL, "no-cache");
+        StreamSinkChannel responseChannel = exchange.getResponseChannel();
+        responseChannel.getWriteSetter().set(this);
+        return responseChannel;
+    }
+
+    /** True when everything queued so far has been handed to the channel. */
+    private boolean writeQueued() throws IOException {
+        while (true) {
+            if (writing == null) {
+                writing = queued.poll();
+                if (writing == null) {
+                    return true;
+                }
+            }
+            if (writing == END_OF_STREAM) {
+                writing = null;
+                channel.shutdownWrites(); // the flush that follows completes the exchange
+                return true;
+            }
+            channel.write(writing);
+            if (writing.hasRemaining()) {
+                return false;
+            }
+            writing = null;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.minilb.adapters.in.http;
+
+import io.minilb.application.generation.Endpoint;
+import io.minilb.application.generation.GenerationRequest;
+import io.minilb.application.port.in.RouteGenerationUseCase;
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+
+/**
+ * A generation route: reads the body without blocking, refuses what no backend should see (too big: 413, not a
+ * usable JSON object: 400), and hands the rest to the use case.
+ */
+final class GenerationHandler implements HttpHandler {
+
+    private final RouteGenerationUseCase generations;
+    private final Endpoint endpoint;
+    private final int maxPayloadBytes;
+
+    GenerationHandler(RouteGenerationUseCase generations, Endpoint endpoint, int maxPayloadBytes) {
+        this.generations = generations;
+        this.endpoint = endpoint;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        Receiver receiver = exchange.getRequestReceiver();
+        // Checked against Content-Length before reading, and against the bytes read for a chunked body.
+        receiver.setMaxBufferSize(maxPayloadBytes);
+        receiver.receiveFullBytes(this::onBody, this::onBodyFailure);
+    }
+
+    private void onBody(HttpServerExchange exchange, byte[] body) {
+        GenerationRequest request;
+        try {
+            request = GenerationBodyParser.parse(endpoint, body);
+        } catch (InvalidRequestException e) {
+            Responses.error(exchange, 400, ErrorBody.INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        // Dispatching keeps Undertow from ending the exchange: the answer comes later, from the use case.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> GenerationResponder.start(exchange, generations, request));
+    }
+
+    private void onBodyFailure(HttpServerExchange exchange, IOException failure) {
+        if (exchange.isResponseStarted()) {
+            return; // the receiver keeps reading a chunked body and may report it too big again
+        }
+        if (failure instanceof Receiver.RequestToLargeException) {
+            exchange.setPersistent(false); // so the rest of the body is not read just to be discarded
+            Responses.error(exchange, 413, ErrorBody.INVALID_REQUEST,
+                    "request body is larger than the limit of " + maxPayloadBytes + " bytes");
+            return;
+        }
+        Responses.dropClient(exchange); // the client went away mid-body
+    }
+}

@@ -1,0 +1,54 @@
+package io.minilb.adapters.in.http;
+
+import io.minilb.application.lifecycle.ServingState;
+import io.minilb.application.port.in.ClusterAdminUseCase;
+import io.minilb.application.port.in.RouteGenerationUseCase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A started server on an ephemeral port, with an HTTP/1.1 client pointed at it. */
+final class RunningServer implements AutoCloseable {
+
+    static final int MAX_PAYLOAD_BYTES = 4096;
+
+    final ServingState servingState = new ServingState();
+    private final MiniLbHttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin) {
+        server = new MiniLbHttpServer(
+                generations, admin, servingState, new HttpServerSettings("127.0.0.1", 0, MAX_PAYLOAD_BYTES));
+        server.start();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path));
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return send(request(path).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String body) throws Exception {
+        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws Exception {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,69 @@
+package io.minilb.adapters.out.http;
+
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/** Builds the one pooled HTTP/1.1 client every backend call of the process shares. */
+public final class BackendHttpClients {
+
+    /**
+     * Idle pooled connections are closed well before SGLang's server (uvicorn, keep-alive 5 s)
+     * closes them itself, which could race with a request sent on them; retries being off, such
+     * a race would fail a generation.
+     */
+    private static final TimeValue MAX_IDLE = TimeValue.ofSeconds(2);
+
+    private BackendHttpClients() {
+    }
+
+    /** A started client; the caller closes it on shutdown. */
+    public static CloseableHttpAsyncClient start(BackendClientSettings settings) {
+        var connections = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
+                .setMaxConnPerRoute(settings.maxConnectionsPerRoute())
+                .setMaxConnTotal(settings.maxConnectionsTotal())
+                // No socket timeout: a non-streaming generation is silent until it is done; the
+                // request timeout of each exchange bounds it instead.
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .build())
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+                .build();
+        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+                .setConnectionManager(connections)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(Runtime.getRuntime().availableProcessors())
+                        .setTcpNoDelay(true)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setRedirectsEnabled(false)
+                        .setContentCompressionEnabled(false)
+                        .setExpectContinueEnabled(false)
+                        .setProtocolUpgradeEnabled(false)
+                        // Cancelling an exchange must close its connection, so the server frees the KV.
+                        .setHardCancellationEnabled(true)
+                        .build())
+                .addExecInterceptorFirst("mini-lb-abortable-execution", AbortableExecution.RUNTIME_RECORDER)
+                // A retried generation would reach a server twice with the same bootstrap room.
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableConnectionState()
+                .disableContentCompression()
+                .evictExpiredConnections()
+                .evictIdleConnections(MAX_IDLE)
+                .build();
+        client.start();
+        return client;
+    }
+}

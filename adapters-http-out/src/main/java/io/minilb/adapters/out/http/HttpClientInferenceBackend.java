@@ -1,0 +1,46 @@
+package io.minilb.adapters.out.http;
+
+import io.minilb.application.generation.GenerationCall;
+import io.minilb.application.generation.GenerationObserver;
+import io.minilb.application.generation.GenerationRequest;
+import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.domain.BackendPair;
+import io.minilb.domain.BootstrapAssignment;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+
+/**
+ * Sends each generation to its prefill and decode server at once over the shared async client.
+ * No thread or timer per request: legs run on the client's IO threads, deadlines on the JDK's
+ * shared delay scheduler.
+ */
+public final class HttpClientInferenceBackend implements InferenceBackend {
+
+    private final CloseableHttpAsyncClient client;
+    private final Duration requestTimeout;
+
+    /**
+     * @param client the shared client from {@link BackendHttpClients}, whose exec interceptor lets
+     *     a cancelled leg close its connection
+     * @param requestTimeout bounds each whole exchange, both legs and a whole stream included
+     */
+    public HttpClientInferenceBackend(CloseableHttpAsyncClient client, Duration requestTimeout) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
+        }
+    }
+
+    @Override
+    public GenerationCall generate(
+            BackendPair pair, BootstrapAssignment assignment, GenerationRequest request, GenerationObserver observer) {
+        byte[] body = request.payload().renderWith(assignment);
+        String path = request.endpoint().path();
+        var exchange = new PairedExchange(pair, request, observer, requestTimeout);
+        exchange.start(client, URI.create(pair.prefill().url() + path), URI.create(pair.decode().url() + path), body);
+        return exchange;
+    }
+}

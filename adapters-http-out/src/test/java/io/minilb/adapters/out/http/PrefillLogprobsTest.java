@@ -1,0 +1,147 @@
+package io.minilb.adapters.out.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PrefillLogprobsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void prependsThePrefillsInputTokenLogprobsToASingleAnswer() throws IOException {
+        var prefill = PrefillLogprobs.fromBody(bytes("""
+                {"text": "", "meta_info": {"input_token_logprobs": [[-0.5, 1, null], [-0.25, 2, "b"]]}}"""));
+
+        byte[] merged = prefill.prependToBody(bytes("""
+                {"text": "out", "meta_info": {"input_token_logprobs": [[-1.0, 3, null]],
+                                              "output_token_logprobs": [[-0.1, 4, null]]}}"""));
+
+        assertThat(json(merged)).isEqualTo(json("""
+                {"text": "out", "meta_info": {"input_token_logprobs": [[-0.5, 1, null], [-0.25, 2, "b"], [-1.0, 3, null]],
+                                              "output_token_logprobs": [[-0.1, 4, null]]}}"""));
+    }
+
+    @Test
+    void mergesABatchItemByItem() throws IOException {
+        var prefill = PrefillLogprobs.fromBody(bytes("""
+                [{"meta_info": {"input_token_logprobs": [[-1, 1, null]]}},
+                 {"meta_info": {"input_token_logprobs": [[-2, 2, null]]}}]"""));
+
+        byte[] merged = prefill.prependToBody(bytes("""
+                [{"meta_info": {"input_token_logprobs": [[-10, 10, null]]}},
+                 {"meta_info": {"input_token_logprobs": [[-20, 20, null]]}}]"""));
+
+        assertThat(json(merged)).isEqualTo(json("""
+                [{"meta_info": {"input_token_logprobs": [[-1, 1, null], [-10, 10, null]]}},
+                 {"meta_info": {"input_token_logprobs": [[-2, 2, null], [-20, 20, null]]}}]"""));
+    }
+
+    @Test
+    void prependsTopAndTokenIdLogprobsWhenThePrefillHasThemAndCountsMissingOrNullDecodeListsAsEmpty()
+            throws IOException {
+        var prefill = PrefillLogprobs.fromBody(bytes("""
+                {"meta_info": {"input_token_logprobs": [[-1, 1, null]],
+                               "input_top_logprobs": [[[-1, 1, null]]],
+                               "input_token_ids_logprobs": [[[-1, 7, null]]]}}"""));
+
+        byte[] merged = prefill.prependToBody(bytes("""
+                {"meta_info": {"input_top_logprobs": null, "id": "x"}}"""));
+
+        assertThat(json(merged)).isEqualTo(json("""
+                {"meta_info": {"input_token_logprobs": [[-1, 1, null]],
+                               "input_top_logprobs": [[[-1, 1, null]]],
+                               "input_token_ids_logprobs": [[[-1, 7, null]]],
+                               "id": "x"}}"""));
+    }
+
+    @Test
+    void leavesWhatThePrefillHasNoListForAndAnswersWithoutMetaInfoAlone() throws IOException {
+        var prefill = PrefillLogprobs.fromBody(bytes("""
+                {"meta_info": {"input_token_logprobs": [[-1, 1, null]], "input_top_logprobs": null}}"""));
+
+        assertThat(json(prefill.prependToBody(bytes("""
+                {"meta_info": {"input_token_logprobs": [], "input_top_logprobs": [[[-3, 3, null]]]}}"""))))
+                .isEqualTo(json("""
+                {"meta_info": {"input_token_logprobs": [[-1, 1, null]], "input_top_logprobs": [[[-3, 3, null]]]}}"""));
+        assertThat(json(prefill.prependToBody(bytes("""
+                {"object": "chat.completion", "choices": []}"""))))
+                .isEqualTo(json("""
+                {"object": "chat.completion", "choices": []}"""));
+    }
+
+    @Test
+    void takesEachStreamedItemsFirstFrameAndMergesDecodeFramesByIndex() throws IOException {
+        var prefill = PrefillLogprobs.fromEventStream(bytes("""
+                data: {"index": 1, "meta_info": {"input_token_logprobs": [[-1, 1, null]]}}
+
+                data: {"meta_info": {"input_token_logprobs": [[-0.5, 5, null]]}}
+
+                data: {"index": 0, "meta_info": {"input_token_logprobs": [[-9, 9, null]]}}
+
+                data: [DONE]
+
+                """));
+
+        byte[] second = prefill.prependToFrame(bytes(
+                "data: {\"index\": 1, \"text\": \"[DONE]\", \"meta_info\": {\"input_token_logprobs\": []}}\n\n"));
+        byte[] first = prefill.prependToFrame(bytes(
+                "data: {\"text\": \"a\", \"meta_info\": {\"input_token_logprobs\": [[-2, 2, null]]}}\n\n"));
+
+        assertThat(frameJson(second)).isEqualTo(json(
+                "{\"index\": 1, \"text\": \"[DONE]\", \"meta_info\": {\"input_token_logprobs\": [[-1, 1, null]]}}"));
+        assertThat(frameJson(first)).isEqualTo(json(
+                "{\"text\": \"a\", \"meta_info\": {\"input_token_logprobs\": [[-0.5, 5, null], [-2, 2, null]]}}"));
+    }
+
+    @Test
+    void passesTheEndMarkerAndFramesWithoutLogprobsThroughUntouched() throws IOException {
+        var prefill = PrefillLogprobs.fromEventStream(bytes("""
+                data: {"meta_info": {"input_token_logprobs": [[-1, 1, null]]}}
+
+                """));
+        byte[] done = bytes("data: [DONE]\n\n");
+        byte[] chatChunk = bytes("data: {\"object\": \"chat.completion.chunk\", \"choices\": []}\n\n");
+        byte[] comment = bytes(": keep-alive\n\n");
+
+        assertThat(prefill.prependToFrame(done)).isSameAs(done);
+        assertThat(prefill.prependToFrame(chatChunk)).isSameAs(chatChunk);
+        assertThat(prefill.prependToFrame(comment)).isSameAs(comment);
+    }
+
+    @Test
+    void rejectsWhatItCannotRead() throws IOException {
+        var prefill = PrefillLogprobs.fromBody(bytes("{\"meta_info\": {\"input_token_logprobs\": [[-1, 1, null]]}}"));
+
+        assertThatThrownBy(() -> prefill.prependToBody(bytes("<html>oops</html>"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> prefill.prependToFrame(bytes("data: {\"meta_info\": \n\n")))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> prefill.prependToBody(bytes("{\"meta_info\": {\"input_token_logprobs\": 3}}")))
+                .hasMessage("meta_info.input_token_logprobs is not a list");
+        assertThatThrownBy(() -> PrefillLogprobs.fromBody(bytes("{\"meta_info\": {\"input_token_logprobs\": {}}}")))
+                .hasMessage("meta_info.input_token_logprobs is not a list");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode json(byte[] body) throws IOException {
+        return JSON.readTree(body);
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return JSON.readTree(text);
+    }
+
+    private static JsonNode frameJson(byte[] frame) throws IOException {
+        String text = new String(frame, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("data: ").endsWith("\n\n");
+        return JSON.readTree(text.substring("data: ".length()));
+    }
+}

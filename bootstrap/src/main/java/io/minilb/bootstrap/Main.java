@@ -1,0 +1,58 @@
+package io.minilb.bootstrap;
+
+import io.minilb.bootstrap.cli.MiniLbCommand;
+import io.minilb.bootstrap.config.InvalidConfigurationException;
+import io.minilb.bootstrap.config.MiniLbConfig;
+import java.io.PrintStream;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** {@code java -jar mini-lb.jar --prefill URL [PORT|none] --decode URL ...} */
+public final class Main {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_BAD_CONFIGURATION = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != EXIT_OK) {
+            System.exit(status);
+        }
+    }
+
+    /** Starts mini-lb and returns while it serves; or returns the exit status of a failed start, help or version. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        MiniLbCommand command = new MiniLbCommand();
+        CommandLine commandLine = new CommandLine(command);
+        try {
+            commandLine.parseArgs(args);
+        } catch (ParameterException e) {
+            err.println("mini-lb: error: " + e.getMessage() + " (see --help)");
+            return EXIT_BAD_CONFIGURATION;
+        }
+        if (commandLine.isUsageHelpRequested()) {
+            commandLine.usage(out);
+            return EXIT_OK;
+        }
+        if (commandLine.isVersionHelpRequested()) {
+            commandLine.printVersionHelp(out);
+            return EXIT_OK;
+        }
+        try {
+            MiniLbConfig config = command.toConfig();
+            MiniLb miniLb = MiniLb.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(miniLb::close, "mini-lb-shutdown"));
+            return EXIT_OK;
+        } catch (InvalidConfigurationException e) {
+            err.println("mini-lb: error: " + e.getMessage());
+            return EXIT_BAD_CONFIGURATION;
+        } catch (PortUnavailableException e) {
+            err.println("mini-lb: error: " + e.getMessage());
+            return EXIT_CANNOT_START;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.minilb.bootstrap;
+
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+import com.google.inject.Stage;
+import com.google.inject.spi.Message;
+import io.minilb.adapters.in.http.MiniLbHttpServer;
+import io.minilb.application.lifecycle.ServingState;
+import io.minilb.bootstrap.config.InvalidConfigurationException;
+import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.wiring.MiniLbModule;
+import io.minilb.domain.PrefillWorker;
+import java.util.Collection;
+import java.util.stream.Collectors;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.io.CloseMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running mini-lb: the embedding API.
+ *
+ * <pre>{@code
+ * try (MiniLb lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0, prefills, decodes, Duration.ofMinutes(30)))) {
+ *     URI base = URI.create(lb.url());
+ * }
+ * }</pre>
+ */
+public final class MiniLb implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MiniLb.class);
+
+    private final MiniLbConfig config;
+    private final MiniLbHttpServer server;
+    private final CloseableHttpAsyncClient backendClient;
+    private final ServingState state;
+
+    private MiniLb(MiniLbConfig config, Injector injector) {
+        this.config = config;
+        this.server = injector.getInstance(MiniLbHttpServer.class);
+        this.backendClient = injector.getInstance(CloseableHttpAsyncClient.class);
+        this.state = injector.getInstance(ServingState.class);
+    }
+
+    /**
+     * Wires and starts mini-lb.
+     *
+     * @throws InvalidConfigurationException when the configuration names something unknown
+     * @throws PortUnavailableException when the listen address cannot be bound
+     */
+    public static MiniLb start(MiniLbConfig config) {
+        MiniLb miniLb;
+        try {
+            miniLb = new MiniLb(config, Guice.createInjector(Stage.PRODUCTION, new MiniLbModule(config)));
+        } catch (CreationException | ProvisionException e) {
+            throw configurationProblem(e);
+        }
+        miniLb.listen();
+        return miniLb;
+    }
+
+    /** The port actually bound: the configured one, or the free one picked for port 0. */
+    public int port() {
+        return server.port();
+    }
+
+    /** Base URL for clients, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    /** Stops gracefully: reports 503 on /health, lets in-flight generations finish within the grace period. */
+    @Override
+    public void close() {
+        state.startDraining();
+        try {
+            if (!state.awaitIdle(config.shutdownGrace())) {
+                LOG.warn("stopping with {} generations still in flight after the {} s grace period",
+                        state.inFlight(), config.shutdownGrace().toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        backendClient.close(CloseMode.IMMEDIATE);
+        LOG.info("mini-lb stopped");
+    }
+
+    private void listen() {
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            backendClient.close(CloseMode.IMMEDIATE);
+            throw new PortUnavailableException(config.host(), config.port(), e);
+        }
+        LOG.info("mini-lb {} listening on {}; prefill [{}]; decode [{}]; policy prefill={} decode={}; "
+                        + "request timeout {} s",
+                Version.current(), url(),
+                config.prefills().stream().map(MiniLb::describe).collect(Collectors.joining(", ")),
+                config.decodes().stream().map(decode -> decode.url()).collect(Collectors.joining(", ")),
+                config.prefillPolicy(), config.decodePolicy(), config.requestTimeout().toSeconds());
+    }
+
+    private static String describe(PrefillWorker prefill) {
+        return prefill.url() + " bootstrap "
+                + (prefill.bootstrapPort().isPresent() ? String.valueOf(prefill.bootstrapPort().getAsInt()) : "default");
+    }
+
+    /** Guice reports provider failures as a list of messages; the user needs only ours. */
+    private static RuntimeException configurationProblem(RuntimeException guiceError) {
+        Collection<Message> messages = guiceError instanceof CreationException creation
+                ? creation.getErrorMessages()
+                : ((ProvisionException) guiceError).getErrorMessages();
+        for (Message message : messages) {
+            for (Throwable cause = message.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof InvalidConfigurationException invalid) {
+                    return invalid;
+                }
+            }
+        }
+        return guiceError;
+    }
+}

@@ -1,0 +1,107 @@
+package io.minilb.bootstrap.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The YAML config file: the same keys as the flags, without the leading dashes. Prefill entries
+ * are strings in the flag's form ({@code "http://p:30000 8998"}); decode entries are URLs.
+ */
+public final class ConfigFile {
+
+    static final Set<String> KEYS = new TreeSet<>(Set.of(
+            "host", "port", "prefill", "decode", "policy", "prefill-policy", "decode-policy",
+            "request-timeout-secs", "max-payload-bytes", "admin-timeout-secs", "shutdown-grace-secs"));
+
+    private final Path path;
+    private final JsonNode root;
+
+    private ConfigFile(Path path, JsonNode root) {
+        this.path = path;
+        this.root = root;
+    }
+
+    public static ConfigFile read(Path path) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(path));
+        } catch (NoSuchFileException e) {
+            throw new InvalidConfigurationException("--config " + path + ": no such file");
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("--config " + path + ": not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return new ConfigFile(path, new ObjectMapper().createObjectNode());
+        }
+        if (!root.isObject()) {
+            throw new InvalidConfigurationException("--config " + path + ": the top level must be a mapping of keys");
+        }
+        root.fieldNames().forEachRemaining(key -> {
+            if (!KEYS.contains(key)) {
+                throw new InvalidConfigurationException(
+                        "--config " + path + ": unknown key '" + key + "'; known keys: " + String.join(", ", KEYS));
+            }
+        });
+        return new ConfigFile(path, root);
+    }
+
+    /** An empty file, for when no {@code --config} is given. */
+    public static ConfigFile none() {
+        return new ConfigFile(Path.of("(none)"), new ObjectMapper().createObjectNode());
+    }
+
+    public Optional<String> text(String key) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isValueNode()) {
+            throw invalid(key, "must be a single value");
+        }
+        return Optional.of(node.asText());
+    }
+
+    public Optional<Long> number(String key) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.canConvertToLong() || !node.isIntegralNumber()) {
+            throw invalid(key, "must be a whole number, got " + node);
+        }
+        return Optional.of(node.asLong());
+    }
+
+    public List<String> list(String key) {
+        JsonNode node = root.get(key);
+        List<String> values = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (!node.isArray()) {
+            throw invalid(key, "must be a list");
+        }
+        node.forEach(item -> {
+            if (!item.isValueNode()) {
+                throw invalid(key, "entries must be strings");
+            }
+            values.add(item.asText());
+        });
+        return values;
+    }
+
+    private InvalidConfigurationException invalid(String key, String problem) {
+        return new InvalidConfigurationException("--config " + path + ": '" + key + "' " + problem);
+    }
+}

@@ -1,0 +1,48 @@
+package io.minilb.bootstrap.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.minilb.adapters.in.http.HttpServerSettings;
+import io.minilb.adapters.in.http.MiniLbHttpServer;
+import io.minilb.adapters.out.http.BackendClientSettings;
+import io.minilb.adapters.out.http.BackendHttpClients;
+import io.minilb.adapters.out.http.HttpClientInferenceBackend;
+import io.minilb.adapters.out.http.HttpClientWorkerAdminClient;
+import io.minilb.application.lifecycle.ServingState;
+import io.minilb.application.port.in.ClusterAdminUseCase;
+import io.minilb.application.port.in.RouteGenerationUseCase;
+import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.application.port.out.WorkerAdminClient;
+import io.minilb.bootstrap.config.MiniLbConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+
+/** Undertow in front, one pooled HttpClient 5 behind. */
+public final class HttpAdaptersModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    CloseableHttpAsyncClient backendHttpClient() {
+        return BackendHttpClients.start(BackendClientSettings.defaults());
+    }
+
+    @Provides
+    @Singleton
+    InferenceBackend inferenceBackend(CloseableHttpAsyncClient client, MiniLbConfig config) {
+        return new HttpClientInferenceBackend(client, config.requestTimeout());
+    }
+
+    @Provides
+    @Singleton
+    WorkerAdminClient workerAdminClient(CloseableHttpAsyncClient client, MiniLbConfig config) {
+        return new HttpClientWorkerAdminClient(client, config.adminTimeout());
+    }
+
+    @Provides
+    @Singleton
+    MiniLbHttpServer httpServer(
+            RouteGenerationUseCase routing, ClusterAdminUseCase admin, ServingState state, MiniLbConfig config) {
+        return new MiniLbHttpServer(routing, admin, state,
+                new HttpServerSettings(config.host(), config.port(), config.maxPayloadBytes()));
+    }
+}

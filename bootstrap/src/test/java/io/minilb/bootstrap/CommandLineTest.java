@@ -1,0 +1,142 @@
+package io.minilb.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minilb.bootstrap.cli.MiniLbCommand;
+import io.minilb.bootstrap.config.InvalidConfigurationException;
+import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.domain.DecodeWorker;
+import io.minilb.domain.PrefillWorker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void prefillTakesAnOptionalBootstrapPortOrNone() {
+        MiniLbConfig config = parse("--prefill", "http://p1:30000", "8998", "--prefill", "http://p2:30000", "none",
+                "--prefill", "http://p3:30000", "--decode", "http://d1:31000", "--decode", "http://d2:31000");
+        assertThat(config.prefills()).containsExactly(
+                PrefillWorker.of("http://p1:30000", 8998),
+                new PrefillWorker("http://p2:30000", OptionalInt.empty()),
+                new PrefillWorker("http://p3:30000", OptionalInt.empty()));
+        assertThat(config.decodes()).containsExactly(new DecodeWorker("http://d1:31000"), new DecodeWorker("http://d2:31000"));
+    }
+
+    @Test
+    void defaultsFollowSglangsRouter() {
+        MiniLbConfig config = parse("--prefill", "http://p:1", "--decode", "http://d:1");
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(config.prefillPolicy()).isEqualTo("random");
+        assertThat(config.decodePolicy()).isEqualTo("random");
+    }
+
+    @Test
+    void sidePoliciesOverrideTheSharedOne() {
+        MiniLbConfig config = parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--policy", "round_robin", "--decode-policy", "random");
+        assertThat(config.prefillPolicy()).isEqualTo("round_robin");
+        assertThat(config.decodePolicy()).isEqualTo("random");
+    }
+
+    @Test
+    void flagsOverrideTheConfigFile() throws IOException {
+        Path file = dir.resolve("mini-lb.yaml");
+        Files.writeString(file, String.join("\n",
+                "host: 0.0.0.0",
+                "port: 9000",
+                "prefill:",
+                "  - http://p1:30000 8998",
+                "  - http://p2:30000 none",
+                "decode:",
+                "  - http://d1:31000",
+                "policy: round_robin",
+                "request-timeout-secs: 60",
+                "max-payload-bytes: 1024",
+                ""));
+        MiniLbConfig config = parse("--config", file.toString(), "--port", "9100");
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(9100);
+        assertThat(config.prefills()).containsExactly(
+                PrefillWorker.of("http://p1:30000", 8998), PrefillWorker.withoutBootstrapPort("http://p2:30000"));
+        assertThat(config.prefillPolicy()).isEqualTo("round_robin");
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.maxPayloadBytes()).isEqualTo(1024);
+    }
+
+    @Test
+    void unknownConfigKeysAreNamed() throws IOException {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "prefil:\n  - http://p:1\n");
+        assertThatThrownBy(() -> parse("--config", file.toString()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("unknown key 'prefil'")
+                .hasMessageContaining("prefill");
+    }
+
+    @Test
+    void missingServersAreReported() {
+        assertThatThrownBy(() -> parse("--decode", "http://d:1")).hasMessageContaining("no prefill server");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1")).hasMessageContaining("no decode server");
+    }
+
+    @Test
+    void badPortAndUrlAreReported() {
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "abc", "--decode", "http://d:1"))
+                .hasMessageContaining("'abc' is not a number");
+        assertThatThrownBy(() -> parse("--prefill", "p:1", "--decode", "http://d:1"))
+                .hasMessageContaining("http://");
+    }
+
+    @Test
+    void badConfigurationExitsWithStatusTwoAndOneLine() {
+        var err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"--prefill", "http://p:1", "--decode", "http://d:1", "--policy", "fastest"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(status).isEqualTo(2);
+        assertThat(message.lines()).hasSize(1);
+        assertThat(message).contains("unknown policy 'fastest'").contains("random, round_robin");
+    }
+
+    @Test
+    void unknownFlagExitsWithStatusTwo() {
+        var err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"--prefil", "http://p:1"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--prefil").hasLineCount(1);
+    }
+
+    @Test
+    void helpListsEveryFlag() {
+        var out = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--prefill", "--decode", "--host", "--port",
+                "--policy", "--prefill-policy", "--decode-policy", "--request-timeout-secs", "--max-payload-bytes",
+                "--admin-timeout-secs", "--shutdown-grace-secs", "--config", "--version");
+    }
+
+    private static MiniLbConfig parse(String... args) {
+        MiniLbCommand command = new MiniLbCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.toConfig();
+    }
+}

@@ -1,0 +1,96 @@
+package io.minilb.simulator.generation;
+
+import io.minilb.simulator.SimulatedModel;
+import io.minilb.simulator.SimulatorConfig;
+import io.minilb.simulator.http.AsyncExchange;
+import io.minilb.simulator.rendezvous.BootstrapClient;
+import io.minilb.simulator.rendezvous.KvTransfer;
+import io.minilb.simulator.rendezvous.RendezvousFailure;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A decode's item: claim the room at {@code bootstrap_host:bootstrap_port}, wait for the prefill's KV, check it
+ * belongs to this prompt, then produce the tokens: the first at once (it comes with the KV), the others at the
+ * decode latency, on timers rather than sleeping threads.
+ */
+public final class DecodeLeg implements Leg {
+    private final BootstrapClient bootstrap;
+    private final SimulatorConfig config;
+
+    public DecodeLeg(BootstrapClient bootstrap, SimulatorConfig config) {
+        this.bootstrap = bootstrap;
+        this.config = config;
+    }
+
+    @Override
+    public boolean computesPrompt() {
+        return false;
+    }
+
+    @Override
+    public void run(ItemOutput output, Generation generation) {
+        AsyncExchange exchange = generation.exchange();
+        BootstrapTarget target = output.item().target();
+        int port = target.port() != null ? target.port() : config.bootstrapPort();
+        CompletableFuture<KvTransfer> kv = bootstrap.claim(target.host(), port, target.room());
+        exchange.onFinish(() -> kv.cancel(true));
+        kv.whenComplete((transfer, error) -> exchange.execute(() -> {
+            if (error != null) {
+                generation.fail(output, failureOf(error));
+            } else if (transfer.promptHash() != output.item().promptHash()) {
+                generation.fail(output, Failure.failed("the KV received for bootstrap_room " + target.room()
+                        + " belongs to another prompt (" + transfer.promptTokens() + " tokens at the prefill, "
+                        + output.item().promptIds().size() + " here)"));
+            } else {
+                double msPerToken = config.decodeMsPerToken() + generation.faults().slowMsPerToken();
+                new TokenPacer(output, generation, msPerToken).emitDueTokens();
+            }
+        }));
+    }
+
+    /** Emits an item's tokens on schedule: each one due {@code msPerToken} after the previous, the first at once. */
+    private static final class TokenPacer {
+        private final ItemOutput output;
+        private final Generation generation;
+        private final double msPerToken;
+        private final long promptHash;
+        private final long startNanos = System.nanoTime();
+
+        TokenPacer(ItemOutput output, Generation generation, double msPerToken) {
+            this.output = output;
+            this.generation = generation;
+            this.msPerToken = msPerToken;
+            this.promptHash = output.item().promptHash();
+        }
+
+        /** Emits every token due by now, then waits on a timer until the next one is. */
+        void emitDueTokens() {
+            AsyncExchange exchange = generation.exchange();
+            int maxTokens = output.item().maxTokens();
+            long wait;
+            do {
+                int position = output.tokenCount();
+                if (position < maxTokens) {
+                    output.append(SimulatedModel.outputTokenId(promptHash, position));
+                }
+                if (output.tokenCount() == maxTokens) {
+                    output.finish(maxTokens);
+                }
+                generation.progress(output, position);
+                wait = Math.round(output.tokenCount() * msPerToken) - (System.nanoTime() - startNanos) / 1_000_000;
+            } while (!output.isFinished() && !exchange.isFinished() && wait <= 0);
+            if (!output.isFinished() && !exchange.isFinished()) {
+                exchange.schedule(wait, this::emitDueTokens);
+            }
+        }
+    }
+
+    private static Failure failureOf(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof RendezvousFailure rendezvous) {
+            return new Failure(rendezvous.event(), 500, rendezvous.getMessage());
+        }
+        return Failure.failed("KV transfer failed: " + cause);
+    }
+}
