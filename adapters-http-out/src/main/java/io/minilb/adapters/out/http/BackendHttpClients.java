@@ -52,6 +52,9 @@ public final class BackendHttpClients {
                         // Cancelling an exchange must close its connection, so the server frees the KV.
                         .setHardCancellationEnabled(true)
                         .build())
+                // Keeps the data that arrives with a server's abrupt close (see DeferredEndOfStream).
+                .setIoSessionDecorator(DeferredEndOfStream.DECORATOR)
+                .setIOSessionListener(DeferredEndOfStream.LISTENER)
                 .addExecInterceptorFirst("mini-lb-abortable-execution", AbortableExecution.RUNTIME_RECORDER)
                 // A retried generation would reach a server twice with the same bootstrap room.
                 .disableAutomaticRetries()

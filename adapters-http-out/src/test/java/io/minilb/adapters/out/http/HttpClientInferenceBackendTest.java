@@ -38,6 +38,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class HttpClientInferenceBackendTest {
@@ -303,6 +304,49 @@ class HttpClientInferenceBackendTest {
         assertThat(failure.message())
                 .isEqualTo("decode " + decode.url() + ": connection closed before the response was complete");
         assertThat(observer.events).containsExactly("stream start", "frame " + frame("one"), "failure UNREACHABLE");
+    }
+
+    /**
+     * The head, the frames and the close all arrive in one read: httpcore5's chunk decoder meets the
+     * end of stream in the same call that decoded the frames, and used to drop them with it.
+     */
+    @RepeatedTest(10)
+    void everyFrameArrivingWithTheDecodesAbruptCloseIsDeliveredBeforeTheFailure() throws Exception {
+        var prefill = stub(exchange -> exchange.respond(200, "text/event-stream", "data: [DONE]\n\n"));
+        try (var decode = RawHttpServer.start(out -> {
+            out.write((RawHttpServer.EVENT_STREAM_HEAD + RawHttpServer.chunk(frame("one"))
+                    + RawHttpServer.chunk(frame("two")) + RawHttpServer.chunk(frame("three")))
+                    .getBytes(UTF_8));
+            out.flush();
+        })) {
+            generate(prefill.url(), decode.url(), request(Endpoint.GENERATE, true, false), NO_TIMEOUT_EXPECTED);
+
+            assertThat(failure().side()).isEqualTo(Side.DECODE);
+            assertThat(observer.events).containsExactly("stream start", "frame " + frame("one"),
+                    "frame " + frame("two"), "frame " + frame("three"), "failure UNREACHABLE");
+        }
+    }
+
+    /** The same once the stream has started: the frames that come with the close are not lost either. */
+    @Test
+    void everyFrameSentJustBeforeTheDecodesAbruptCloseIsDeliveredBeforeTheFailure() throws Exception {
+        var prefill = stub(exchange -> exchange.respond(200, "text/event-stream", "data: [DONE]\n\n"));
+        try (var decode = RawHttpServer.start(out -> {
+            out.write((RawHttpServer.EVENT_STREAM_HEAD + RawHttpServer.chunk(frame("one"))).getBytes(UTF_8));
+            out.flush();
+            eventually(() -> observer.frames.size() == 1);
+            // Several chunks, one of them split across the frames, then the close, in one segment.
+            out.write((RawHttpServer.chunk(frame("two") + "data: {\"te") + RawHttpServer.chunk("xt\":\"three\"}\n\n")
+                    + RawHttpServer.chunk(frame("four"))).getBytes(UTF_8));
+            out.flush();
+        })) {
+            generate(prefill.url(), decode.url(), request(Endpoint.GENERATE, true, false), NO_TIMEOUT_EXPECTED);
+
+            assertThat(failure().side()).isEqualTo(Side.DECODE);
+            assertThat(observer.events).containsExactly("stream start", "frame " + frame("one"),
+                    "frame " + frame("two"), "frame " + frame("three"), "frame " + frame("four"),
+                    "failure UNREACHABLE");
+        }
     }
 
     @Test
