@@ -11,36 +11,20 @@ import io.minilb.simulator.Simulator;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** Requests mini-lb must turn down itself: a JSON error with the right status, and no simulator sees anything. */
-class BadInputE2eTest {
+class BadInputE2eTest extends SharedTopologyTest {
     private static final long MAX_PAYLOAD = 1_024;
-    private static PdTopology topology;
     private static MiniLb smallPayloadLb;
 
     @BeforeAll
-    static void startTopology() {
-        topology = PdTopology.start();
+    static void startSmallPayloadLb() {
         smallPayloadLb = topology.startLb(config -> config.withMaxPayloadBytes(MAX_PAYLOAD));
-    }
-
-    @AfterAll
-    static void stopTopology() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
-
-    @BeforeEach
-    void resetSimulators() {
-        topology.reset();
     }
 
     @AfterEach

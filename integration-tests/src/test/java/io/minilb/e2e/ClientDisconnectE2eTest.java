@@ -10,31 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.simulator.RoomEvent;
 import java.net.Socket;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A client hanging up mid-request cancels both legs: the simulators see their connections closed. */
-class ClientDisconnectE2eTest {
-    private static PdTopology topology;
-
-    @BeforeAll
-    static void startTopology() {
-        topology = PdTopology.start();
-    }
-
-    @AfterAll
-    static void stopTopology() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
-
-    @BeforeEach
-    void resetSimulators() {
-        topology.reset();
-    }
+class ClientDisconnectE2eTest extends SharedTopologyTest {
 
     private static int inFlight() {
         return topology.all().stream().mapToInt(s -> s.state().inFlightRequests()).sum();

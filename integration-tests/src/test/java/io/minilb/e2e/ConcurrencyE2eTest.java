@@ -16,30 +16,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** 200 concurrent requests, half streamed, all answered with the exact text and every rendezvous completed. */
-class ConcurrencyE2eTest {
+class ConcurrencyE2eTest extends SharedTopologyTest {
     private static final int REQUESTS = 200;
-    private static PdTopology topology;
-
-    @BeforeAll
-    static void startTopology() {
-        topology = PdTopology.start();
-    }
-
-    @AfterAll
-    static void stopTopology() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
 
     @Test
     void twoHundredConcurrentRequestsAllSucceedWithExactText() throws Exception {
-        topology.reset();
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
             futures.add(postAsync(topology.url("/generate"),

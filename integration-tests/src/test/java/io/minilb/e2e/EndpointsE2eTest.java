@@ -8,31 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minilb.simulator.Simulator;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The non-generation endpoints of mini-lb against 2 prefill + 2 decode simulators. */
-class EndpointsE2eTest {
-    private static PdTopology topology;
-
-    @BeforeAll
-    static void startTopology() {
-        topology = PdTopology.start();
-    }
-
-    @AfterAll
-    static void stopTopology() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
-
-    @BeforeEach
-    void resetSimulators() {
-        topology.reset();
-    }
+class EndpointsE2eTest extends SharedTopologyTest {
 
     @Test
     void healthIs200WhileServing() {

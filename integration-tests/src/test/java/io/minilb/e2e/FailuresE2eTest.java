@@ -19,35 +19,24 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** mini-lb's failure rules, driven by simulator faults: fail fast, name the failed side, cancel the other leg. */
-class FailuresE2eTest {
-    private static PdTopology topology;
+class FailuresE2eTest extends SharedTopologyTest {
     /** The same simulators behind a mini-lb with a 2 s request timeout. */
     private static MiniLb shortTimeoutLb;
 
     @BeforeAll
-    static void startTopology() {
-        topology = PdTopology.start();
+    static void startShortTimeoutLb() {
         shortTimeoutLb = MiniLb.start(topology.config(Duration.ofSeconds(2)));
     }
 
     @AfterAll
-    static void stopTopology() {
+    static void stopShortTimeoutLb() {
         if (shortTimeoutLb != null) {
             shortTimeoutLb.close();
         }
-        if (topology != null) {
-            topology.close();
-        }
-    }
-
-    @BeforeEach
-    void resetSimulators() {
-        topology.reset();
     }
 
     /**

@@ -17,31 +17,10 @@ import io.minilb.simulator.SimulatedModel;
 import io.minilb.simulator.Simulator;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every generation endpoint and body shape through mini-lb, with exact expected texts from the simulated model. */
-class GenerationE2eTest {
-    private static PdTopology topology;
-
-    @BeforeAll
-    static void startTopology() {
-        topology = PdTopology.start();
-    }
-
-    @AfterAll
-    static void stopTopology() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
-
-    @BeforeEach
-    void resetSimulators() {
-        topology.reset();
-    }
+class GenerationE2eTest extends SharedTopologyTest {
 
     private static void assertRendezvousCompleted(int rooms) {
         assertThat(PdTopology.rooms(topology.decodes, RoomEvent.COMPLETED)).hasSize(rooms).doesNotHaveDuplicates();
