@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Per-request hot paths of the domain reachable through public API: pair selection and room allocation.
  * (Body injection, logprob merge and SSE frame scanning are benchmarked in their adapters' packages:
  * BodyInjectionBenchmark, LogprobMergeBenchmark, SseScanBenchmark.) Short on purpose: 1 fork, 3 x 1 s warm-up,
- * 3 x 1 s measurement. integration-tests/benchmark/jmh.sh runs all of them; {@link HotPathBenchmarksMain} runs these.
+ * 3 x 1 s measurement. integration-tests/benchmark/jmh.sh runs them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
