@@ -71,6 +71,7 @@ curl -sN "http://127.0.0.1:$MINILB_PORT/v1/chat/completions" \
   -d '{"model": "default", "stream": true, "max_tokens": 24,
        "messages": [{"role": "user", "content": "Tell me about disaggregated serving"}]}' \
   | sed -un 's/^data: .*"content":"\(\([^"\\]\|\\.\)*\)".*/\1/p' \
+  | sed -u -e 's/\\"/"/g' -e 's/\\t/\t/g' -e 's/\\\\/\\/g' \
   | while IFS= read -r token; do printf '%s' "$token"; done
 echo
 echo
