@@ -1,9 +1,9 @@
 package io.minilb.e2e;
 
 import static io.minilb.e2e.E2e.generate;
-import static io.minilb.e2e.E2e.json;
+import static io.minilb.simulator.TestHttp.json;
 import static io.minilb.e2e.E2e.post;
-import static io.minilb.e2e.E2e.send;
+import static io.minilb.simulator.TestHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minilb.bootstrap.MiniLb;

@@ -1,7 +1,7 @@
 package io.minilb.e2e;
 
 import static io.minilb.e2e.E2e.generate;
-import static io.minilb.e2e.E2e.rawPost;
+import static io.minilb.simulator.TestHttp.rawPost;
 import static io.minilb.e2e.E2e.readUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

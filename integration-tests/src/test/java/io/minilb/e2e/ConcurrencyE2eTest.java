@@ -1,9 +1,9 @@
 package io.minilb.e2e;
 
 import static io.minilb.e2e.E2e.generate;
-import static io.minilb.e2e.E2e.json;
+import static io.minilb.simulator.TestHttp.json;
 import static io.minilb.e2e.E2e.postAsync;
-import static io.minilb.e2e.E2e.sseData;
+import static io.minilb.simulator.TestHttp.sseData;
 import static io.minilb.e2e.E2e.sseJson;
 import static org.assertj.core.api.Assertions.assertThat;
 

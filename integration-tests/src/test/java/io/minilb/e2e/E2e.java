@@ -1,7 +1,13 @@
 package io.minilb.e2e;
 
+import static io.minilb.simulator.TestHttp.CLIENT;
+import static io.minilb.simulator.TestHttp.JSON;
+import static io.minilb.simulator.TestHttp.json;
+import static io.minilb.simulator.TestHttp.object;
+import static io.minilb.simulator.TestHttp.send;
+import static io.minilb.simulator.TestHttp.sseData;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -9,22 +15,15 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** HTTP, JSON and SSE helpers for the end-to-end tests. */
+/** The end-to-end tests' own HTTP helpers; the shared ones are in {@link io.minilb.simulator.TestHttp}. */
 final class E2e {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private E2e() {
@@ -54,33 +53,6 @@ final class E2e {
                 .build();
     }
 
-    static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static JsonNode json(HttpResponse<String> response) {
-        return json(response.body());
-    }
-
-    static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + text, e);
-        }
-    }
-
-    static ObjectNode object() {
-        return JSON.createObjectNode();
-    }
-
     static ArrayNode array() {
         return JSON.createArrayNode();
     }
@@ -92,24 +64,9 @@ final class E2e {
         return body;
     }
 
-    /** The payloads of an SSE body's {@code data:} frames, {@code [DONE]} included, in order. */
-    static List<String> sseData(String body) {
-        List<String> payloads = new ArrayList<>();
-        for (String frame : body.split("\n\n")) {
-            if (frame.isBlank()) {
-                continue;
-            }
-            if (!frame.startsWith("data: ")) {
-                throw new AssertionError("not an SSE data frame: " + frame);
-            }
-            payloads.add(frame.substring("data: ".length()));
-        }
-        return payloads;
-    }
-
     /** The JSON frames of an SSE body, {@code [DONE]} excluded. */
     static List<JsonNode> sseJson(String body) {
-        return sseData(body).stream().filter(data -> !data.equals("[DONE]")).map(E2e::json).toList();
+        return sseData(body).stream().filter(data -> !data.equals("[DONE]")).map(data -> json(data)).toList();
     }
 
     /** A loopback port nothing listens on (bound then released). */
@@ -127,18 +84,6 @@ final class E2e {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Opens a raw HTTP/1.1 connection and sends a JSON POST on it, for tests that hang up mid-stream. */
-    static Socket rawPost(int port, String path, JsonNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        Socket socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().write(bytes);
-        socket.getOutputStream().flush();
-        return socket;
     }
 
     /** Reads from the socket until {@code marker} has arrived; returns what was read. */

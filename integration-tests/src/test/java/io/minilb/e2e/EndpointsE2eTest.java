@@ -1,7 +1,7 @@
 package io.minilb.e2e;
 
 import static io.minilb.e2e.E2e.get;
-import static io.minilb.e2e.E2e.json;
+import static io.minilb.simulator.TestHttp.json;
 import static io.minilb.e2e.E2e.post;
 import static org.assertj.core.api.Assertions.assertThat;
 

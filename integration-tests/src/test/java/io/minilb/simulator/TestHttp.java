@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** HTTP and JSON helpers for the simulator's tests. */
-final class TestHttp {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient CLIENT = HttpClient.newBuilder()
+/** HTTP, JSON and SSE helpers for the simulator's tests and mini-lb's end-to-end tests. */
+public final class TestHttp {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
@@ -41,7 +41,7 @@ final class TestHttp {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build());
     }
 
-    static HttpResponse<String> send(HttpRequest request) {
+    public static HttpResponse<String> send(HttpRequest request) {
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -52,24 +52,24 @@ final class TestHttp {
         }
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    public static JsonNode json(HttpResponse<String> response) {
         return json(response.body());
     }
 
-    static JsonNode json(String text) {
+    public static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("not JSON: " + text, e);
         }
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return JSON.createObjectNode();
     }
 
     /** The payloads of an SSE body's {@code data:} frames, {@code [DONE]} included. */
-    static List<String> sseData(String body) {
+    public static List<String> sseData(String body) {
         List<String> payloads = new ArrayList<>();
         for (String frame : body.split("\n\n")) {
             if (!frame.isBlank()) {
@@ -83,10 +83,10 @@ final class TestHttp {
     }
 
     /** Opens a raw HTTP/1.1 connection and sends a JSON POST on it, for tests that hang up or read raw bytes. */
-    static Socket rawPost(int port, String path, JsonNode body) throws IOException {
+    public static Socket rawPost(int port, String path, JsonNode body) throws IOException {
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         Socket socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(5_000);
+        socket.setSoTimeout(10_000);
         socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().write(bytes);
