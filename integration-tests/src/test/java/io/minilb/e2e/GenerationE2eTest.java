@@ -65,16 +65,7 @@ class GenerationE2eTest extends SharedTopologyTest {
         prompts.forEach(body.putArray("text")::add);
         body.putObject("sampling_params").put("max_new_tokens", 7);
 
-        HttpResponse<String> response = post(topology.url("/generate"), body);
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode items = json(response);
-        assertThat(items.isArray()).as(response.body()).isTrue();
-        assertThat(items).hasSize(3);
-        for (int i = 0; i < prompts.size(); i++) {
-            assertThat(items.get(i).path("text").asText()).isEqualTo(SimulatedModel.expectedText(prompts.get(i), 7));
-        }
-        assertRendezvousCompleted(3);
+        assertBatchAnswered(body, prompts.stream().map(prompt -> SimulatedModel.expectedText(prompt, 7)).toList());
     }
 
     @Test
@@ -85,16 +76,21 @@ class GenerationE2eTest extends SharedTopologyTest {
         prompts.forEach(ids -> ids.forEach(batch.addArray()::add));
         body.putObject("sampling_params").put("max_new_tokens", 5);
 
+        assertBatchAnswered(body, prompts.stream().map(ids -> SimulatedModel.expectedText(ids, 5)).toList());
+    }
+
+    /** A batch is answered with one object per item, in order, each with its exact text, every rendezvous done. */
+    private static void assertBatchAnswered(ObjectNode body, List<String> expectedTexts) {
         HttpResponse<String> response = post(topology.url("/generate"), body);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode items = json(response);
         assertThat(items.isArray()).as(response.body()).isTrue();
-        assertThat(items).hasSize(3);
-        for (int i = 0; i < prompts.size(); i++) {
-            assertThat(items.get(i).path("text").asText()).isEqualTo(SimulatedModel.expectedText(prompts.get(i), 5));
+        assertThat(items).hasSize(expectedTexts.size());
+        for (int i = 0; i < expectedTexts.size(); i++) {
+            assertThat(items.get(i).path("text").asText()).isEqualTo(expectedTexts.get(i));
         }
-        assertRendezvousCompleted(3);
+        assertRendezvousCompleted(expectedTexts.size());
     }
 
     @Test
