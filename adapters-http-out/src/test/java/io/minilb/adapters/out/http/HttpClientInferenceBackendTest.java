@@ -33,15 +33,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.core5.io.CloseMode;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-class HttpClientInferenceBackendTest {
+class HttpClientInferenceBackendTest extends PooledClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration NO_TIMEOUT_EXPECTED = Duration.ofSeconds(30);
@@ -49,26 +45,9 @@ class HttpClientInferenceBackendTest {
     private static final Duration EVENTUALLY = Duration.ofSeconds(5);
     private static final String JSON_TYPE = "application/json";
 
-    private static CloseableHttpAsyncClient client;
 
-    private final List<StubServer> stubs = new ArrayList<>();
     private final AtomicInteger renders = new AtomicInteger();
     private final RecordingObserver observer = new RecordingObserver();
-
-    @BeforeAll
-    static void startClient() {
-        client = BackendHttpClients.start(BackendClientSettings.defaults());
-    }
-
-    @AfterAll
-    static void closeClient() {
-        client.close(CloseMode.IMMEDIATE);
-    }
-
-    @AfterEach
-    void stopStubs() {
-        stubs.forEach(StubServer::close);
-    }
 
     // ---- both legs
 
@@ -465,12 +444,6 @@ class HttpClientInferenceBackendTest {
     }
 
     // ---- helpers
-
-    private StubServer stub(StubServer.Script script) {
-        var stub = StubServer.start(script);
-        stubs.add(stub);
-        return stub;
-    }
 
     private GenerationRequest request(Endpoint endpoint, boolean stream, boolean returnLogprob) {
         return new GenerationRequest(endpoint, assignment -> {

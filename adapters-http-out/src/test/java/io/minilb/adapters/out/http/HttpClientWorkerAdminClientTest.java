@@ -6,39 +6,15 @@ import io.minilb.application.admin.AdminRequest;
 import io.minilb.application.admin.WorkerReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.core5.io.CloseMode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class HttpClientWorkerAdminClientTest {
+class HttpClientWorkerAdminClientTest extends PooledClientTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(300);
     private static final Duration PROMPTLY = Duration.ofSeconds(1);
 
-    private static CloseableHttpAsyncClient client;
 
-    private final List<StubServer> stubs = new ArrayList<>();
-
-    @BeforeAll
-    static void startClient() {
-        client = BackendHttpClients.start(BackendClientSettings.defaults());
-    }
-
-    @AfterAll
-    static void closeClient() {
-        client.close(CloseMode.IMMEDIATE);
-    }
-
-    @AfterEach
-    void stopStubs() {
-        stubs.forEach(StubServer::close);
-    }
 
     @Test
     void returnsTheServersAnswer() throws Exception {
@@ -90,12 +66,6 @@ class HttpClientWorkerAdminClientTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(TIMEOUT);
         assertThat(reply.error()).isEqualTo("timed out after 300 ms");
         assertThat(server.nextRequest().connectionClosed()).succeedsWithin(Duration.ofSeconds(5));
-    }
-
-    private StubServer stub(StubServer.Script script) {
-        var stub = StubServer.start(script);
-        stubs.add(stub);
-        return stub;
     }
 
     private static WorkerReply send(String url, AdminRequest request) {
