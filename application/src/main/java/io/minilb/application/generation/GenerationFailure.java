@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param side the leg that failed
  * @param kind what went wrong
- * @param message a sentence for the client and the log, naming the server
+ * @param message a sentence for the client: the side and what went wrong, never an internal URL (the log names
+ *     the server)
  */
 public record GenerationFailure(Side side, Kind kind, String message) {
 
@@ -19,7 +20,11 @@ public record GenerationFailure(Side side, Kind kind, String message) {
         /** The prefill answered with a non-2xx status. */
         UPSTREAM_ERROR("backend_error", 502),
         /** A response that could not be read as the protocol says. */
-        BAD_RESPONSE("bad_backend_response", 502);
+        BAD_RESPONSE("bad_backend_response", 502),
+        /** An answer that must be held whole (to merge logprobs) is larger than {@code --max-response-bytes}. */
+        RESPONSE_TOO_LARGE("response_too_large", 502),
+        /** mini-lb's memory budget is spent: the request is refused rather than risk the heap. */
+        OVERLOADED("overloaded", 503);
 
         private final String type;
         private final int httpStatus;

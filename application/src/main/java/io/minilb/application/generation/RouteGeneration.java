@@ -47,9 +47,22 @@ public final class RouteGeneration implements RouteGenerationUseCase {
             tracked.finish();
             throw e;
         }
-        return () -> {
-            call.cancel();
-            tracked.cancelled();
+        return new GenerationCall() {
+            @Override
+            public void cancel() {
+                call.cancel();
+                tracked.cancelled();
+            }
+
+            @Override
+            public void pause() {
+                call.pause();
+            }
+
+            @Override
+            public void resume() {
+                call.resume();
+            }
         };
     }
 

@@ -98,6 +98,18 @@ class RouteGenerationTest {
     }
 
     @Test
+    void pausingAndResumingReachTheBackend() {
+        GenerationCall call = routing.route(request(OptionalInt.empty()), client);
+
+        call.pause();
+        call.resume();
+
+        assertThat(backend.pauses.get()).isEqualTo(1);
+        assertThat(backend.resumes.get()).isEqualTo(1);
+        assertThat(state.inFlight()).isEqualTo(1);
+    }
+
+    @Test
     void aBackendThatThrowsLeavesNothingInFlight() {
         InferenceBackend broken = mock(InferenceBackend.class);
         when(broken.generate(any(), any(), any(), any())).thenThrow(new IllegalStateException("closed"));
@@ -120,6 +132,8 @@ class RouteGenerationTest {
         final AtomicReference<BootstrapAssignment> assignment = new AtomicReference<>();
         final AtomicReference<GenerationObserver> observer = new AtomicReference<>();
         final AtomicLong cancellations = new AtomicLong();
+        final AtomicLong pauses = new AtomicLong();
+        final AtomicLong resumes = new AtomicLong();
 
         @Override
         public GenerationCall generate(BackendPair pair, BootstrapAssignment assignment, GenerationRequest request,
@@ -127,7 +141,22 @@ class RouteGenerationTest {
             this.pair.set(pair);
             this.assignment.set(assignment);
             this.observer.set(observer);
-            return cancellations::incrementAndGet;
+            return new GenerationCall() {
+                @Override
+                public void cancel() {
+                    cancellations.incrementAndGet();
+                }
+
+                @Override
+                public void pause() {
+                    pauses.incrementAndGet();
+                }
+
+                @Override
+                public void resume() {
+                    resumes.incrementAndGet();
+                }
+            };
         }
     }
 }

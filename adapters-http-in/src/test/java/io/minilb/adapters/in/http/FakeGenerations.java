@@ -19,6 +19,7 @@ final class FakeGenerations implements RouteGenerationUseCase {
         final GenerationRequest request;
         final GenerationObserver observer;
         private final CountDownLatch cancelled = new CountDownLatch(1);
+        private volatile boolean paused;
 
         private Generation(GenerationRequest request, GenerationObserver observer) {
             this.request = request;
@@ -28,6 +29,20 @@ final class FakeGenerations implements RouteGenerationUseCase {
         @Override
         public void cancel() {
             cancelled.countDown();
+        }
+
+        @Override
+        public void pause() {
+            paused = true;
+        }
+
+        @Override
+        public void resume() {
+            paused = false;
+        }
+
+        boolean isPaused() {
+            return paused;
         }
 
         boolean isCancelled() {

@@ -3,6 +3,7 @@ package io.minilb.adapters.out.http;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -40,8 +41,16 @@ final class BackendLeg implements AsyncResponseConsumer<Void> {
     /** Set with the response head, used at its end; both happen on the leg's IO thread. */
     private FutureCallback<Void> resultCallback;
 
+    /** Why a leg stops reading; it reads again when no reason is left. */
+    enum PauseReason {
+        /** Decode frames wait for the prefill's logprobs. */
+        AWAITING_LOGPROBS,
+        /** The client has not taken what it was sent yet. */
+        CLIENT_BACKLOG
+    }
+
     private final Object flow = new Object();
-    private boolean paused;
+    private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
     private CapacityChannel parkedCapacity;
 
     /**
@@ -67,16 +76,20 @@ final class BackendLeg implements AsyncResponseConsumer<Void> {
     }
 
     /** Stops reading from the server once the current window is used up. */
-    void pause() {
+    void pause(PauseReason reason) {
         synchronized (flow) {
-            paused = true;
+            pausedFor.add(reason);
         }
     }
 
-    void resume() {
+    /** Reads again once no other reason holds the leg. */
+    void resume(PauseReason reason) {
         CapacityChannel capacity;
         synchronized (flow) {
-            paused = false;
+            pausedFor.remove(reason);
+            if (!pausedFor.isEmpty()) {
+                return;
+            }
             capacity = parkedCapacity;
             parkedCapacity = null;
         }
@@ -109,7 +122,7 @@ final class BackendLeg implements AsyncResponseConsumer<Void> {
     @Override
     public void updateCapacity(CapacityChannel capacity) throws IOException {
         synchronized (flow) {
-            if (paused) {
+            if (!pausedFor.isEmpty()) {
                 parkedCapacity = capacity;
                 return;
             }

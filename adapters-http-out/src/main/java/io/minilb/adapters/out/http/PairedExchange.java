@@ -89,6 +89,16 @@ final class PairedExchange implements GenerationCall {
         stopLegs();
     }
 
+    @Override
+    public void pause() {
+        decode.pause(BackendLeg.PauseReason.CLIENT_BACKLOG);
+    }
+
+    @Override
+    public void resume() {
+        decode.resume(BackendLeg.PauseReason.CLIENT_BACKLOG);
+    }
+
     // ---- decode events
 
     void decodeAnswered(int status, boolean streaming) {
@@ -159,7 +169,7 @@ final class PairedExchange implements GenerationCall {
                 releaseHeldFrames();
             }
         }
-        decode.resume();
+        decode.resume(BackendLeg.PauseReason.AWAITING_LOGPROBS);
     }
 
     void prefillFailed(Kind kind, String problem) {
@@ -208,7 +218,7 @@ final class PairedExchange implements GenerationCall {
             heldFrames = new ArrayDeque<>();
         }
         heldFrames.add(frame);
-        decode.pause();
+        decode.pause(BackendLeg.PauseReason.AWAITING_LOGPROBS);
     }
 
     private void releaseHeldFrames() {
