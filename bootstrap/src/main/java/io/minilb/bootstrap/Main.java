@@ -13,6 +13,8 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_CANNOT_START = 1;
     static final int EXIT_BAD_CONFIGURATION = 2;
+    /** A part mini-lb cannot serve without died; a supervisor should restart it. */
+    static final int EXIT_FATAL_ERROR = 70;
 
     private Main() {
     }
@@ -44,7 +46,14 @@ public final class Main {
         }
         try {
             MiniLbConfig config = command.toConfig();
-            MiniLb miniLb = MiniLb.start(config);
+            // Exits from a thread of its own: System.exit waits for the shutdown hook, which closes mini-lb.
+            MiniLb miniLb = MiniLb.start(config, reason -> new Thread(
+                    () -> System.exit(EXIT_FATAL_ERROR), "mini-lb-fatal-exit").start());
+            Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+                if (error instanceof Error) {
+                    miniLb.fatal(error + " on thread " + thread.getName());
+                }
+            });
             Runtime.getRuntime().addShutdownHook(new Thread(miniLb::close, "mini-lb-shutdown"));
             return EXIT_OK;
         } catch (InvalidConfigurationException e) {

@@ -12,10 +12,13 @@ import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.wiring.MiniLbModule;
 import io.minilb.domain.PrefillWorker;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,34 +34,48 @@ import org.slf4j.LoggerFactory;
 public final class MiniLb implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MiniLb.class);
+    private static final Duration FATAL_ERROR_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final MiniLbConfig config;
     private final MiniLbHttpServer server;
     private final CloseableHttpAsyncClient backendClient;
     private final ServingState state;
+    private final FatalErrorWatch fatalErrors;
 
-    private MiniLb(MiniLbConfig config, Injector injector) {
+    private MiniLb(MiniLbConfig config, Injector injector, Consumer<String> onFatal) {
         this.config = config;
         this.server = injector.getInstance(MiniLbHttpServer.class);
         this.backendClient = injector.getInstance(CloseableHttpAsyncClient.class);
         this.state = injector.getInstance(ServingState.class);
+        this.fatalErrors = new FatalErrorWatch(state, () -> backendClient.getStatus() == IOReactorStatus.ACTIVE,
+                FATAL_ERROR_CHECK_PERIOD, onFatal);
     }
 
     /**
-     * Wires and starts mini-lb.
+     * Wires and starts mini-lb. Should a part it cannot serve without die, {@code /health} turns 503 and it stays so.
      *
      * @throws InvalidConfigurationException when the configuration names something unknown
      * @throws PortUnavailableException when the listen address cannot be bound
      */
     public static MiniLb start(MiniLbConfig config) {
+        return start(config, reason -> { });
+    }
+
+    /** As {@link #start(MiniLbConfig)}, and {@code onFatal} runs once with the reason if a fatal error happens. */
+    public static MiniLb start(MiniLbConfig config, Consumer<String> onFatal) {
         MiniLb miniLb;
         try {
-            miniLb = new MiniLb(config, Guice.createInjector(Stage.PRODUCTION, new MiniLbModule(config)));
+            miniLb = new MiniLb(config, Guice.createInjector(Stage.PRODUCTION, new MiniLbModule(config)), onFatal);
         } catch (CreationException | ProvisionException e) {
             throw configurationProblem(e);
         }
         miniLb.listen();
         return miniLb;
+    }
+
+    /** Reports an error mini-lb cannot recover from (e.g. an uncaught {@code Error} on one of its threads). */
+    void fatal(String reason) {
+        fatalErrors.fatal(reason);
     }
 
     /** The port actually bound: the configured one, or the free one picked for port 0. */
@@ -72,14 +89,19 @@ public final class MiniLb implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
-    /** Stops gracefully: reports 503 on /health, lets in-flight generations finish within the grace period. */
+    /**
+     * Stops gracefully: reports 503 on /health, lets in-flight generations finish within the grace period (none after
+     * a fatal error: they cannot finish).
+     */
     @Override
     public void close() {
+        fatalErrors.close();
         state.startDraining();
+        Duration grace = state.fatalError().isPresent() ? Duration.ZERO : config.timeouts().shutdownGrace();
         try {
-            if (!state.awaitIdle(config.shutdownGrace())) {
+            if (!state.awaitIdle(grace)) {
                 LOG.warn("stopping with {} generations still in flight after the {} s grace period",
-                        state.inFlight(), config.shutdownGrace().toSeconds());
+                        state.inFlight(), grace.toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

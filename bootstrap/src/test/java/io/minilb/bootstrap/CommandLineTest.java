@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
+import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,7 +78,41 @@ class CommandLineTest {
                 PrefillWorker.of("http://p1:30000", 8998), PrefillWorker.withoutBootstrapPort("http://p2:30000"));
         assertThat(config.prefillPolicy()).isEqualTo("round_robin");
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.maxPayloadBytes()).isEqualTo(1024);
+        assertThat(config.limits().maxPayloadBytes()).isEqualTo(1024);
+    }
+
+    @Test
+    void limitsAndTimeoutsComeFromFlagsOrTheFileWithDefaults() throws IOException {
+        MiniLbConfig defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1");
+        assertThat(defaults.limits()).isEqualTo(Limits.defaults());
+        assertThat(defaults.limits().effectiveMaxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 2);
+        assertThat(defaults.timeouts().requestRead()).isEqualTo(Duration.ofSeconds(30));
+
+        Path file = dir.resolve("limits.yaml");
+        Files.writeString(file, String.join("\n",
+                "prefill: [http://p:1]", "decode: [http://d:1]",
+                "max-response-bytes: 1000", "max-buffered-bytes: 5000", "max-connections: 30",
+                "stream-buffer-bytes: 4096", "request-read-timeout-secs: 7", ""));
+        MiniLbConfig config = parse("--config", file.toString(), "--max-connections", "40");
+        assertThat(config.limits()).isEqualTo(new Limits(Limits.DEFAULT_MAX_PAYLOAD_BYTES, 1000, OptionalLong.of(5000),
+                40, 4096));
+        assertThat(config.timeouts().requestRead()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void sglangRouterSpellingsAreAccepted() {
+        MiniLbConfig config = parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--max-payload-size", "2048", "--shutdown-grace-period-secs", "5");
+        assertThat(config.limits().maxPayloadBytes()).isEqualTo(2048);
+        assertThat(config.timeouts().shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void limitsBelowOneAreRefused() {
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-connections", "0"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--max-connections");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-response-bytes", "-1"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--max-response-bytes");
     }
 
     @Test
@@ -131,7 +167,8 @@ class CommandLineTest {
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--prefill", "--decode", "--host", "--port",
                 "--policy", "--prefill-policy", "--decode-policy", "--request-timeout-secs", "--max-payload-bytes",
-                "--admin-timeout-secs", "--shutdown-grace-secs", "--config", "--version");
+                "--admin-timeout-secs", "--shutdown-grace-secs", "--config", "--version", "--max-response-bytes",
+                "--max-buffered-bytes", "--max-connections", "--stream-buffer-bytes", "--request-read-timeout-secs");
     }
 
     private static MiniLbConfig parse(String... args) {

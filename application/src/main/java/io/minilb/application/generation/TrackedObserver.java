@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Passes events through, logs each failed request once, and counts the request out when it ends. */
+/**
+ * Passes events through, logs failed requests (at most one line per server and kind of failure per interval, see
+ * {@link FailureLog}), and counts the request out when it ends.
+ */
 final class TrackedObserver implements GenerationObserver {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteGeneration.class);
@@ -15,19 +18,24 @@ final class TrackedObserver implements GenerationObserver {
     private final Endpoint endpoint;
     private final BackendPair pair;
     private final ServingState inFlight;
+    private final FailureLog failureLog;
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    TrackedObserver(GenerationObserver delegate, Endpoint endpoint, BackendPair pair, ServingState inFlight) {
+    TrackedObserver(
+            GenerationObserver delegate, Endpoint endpoint, BackendPair pair, ServingState inFlight, FailureLog failureLog) {
         this.delegate = delegate;
         this.endpoint = endpoint;
         this.pair = pair;
         this.inFlight = inFlight;
+        this.failureLog = failureLog;
     }
 
     @Override
     public void onResponse(int status, String contentType, byte[] body) {
         if (status >= 400) {
-            LOG.warn("{} failed on decode {}: it answered HTTP {}", endpoint.path(), pair.decode().url(), status);
+            String url = pair.decode().url();
+            failureLog.log(url + " HTTP " + status, suppressed -> LOG.warn("{} failed: decode answered HTTP {} (server {}){}",
+                    endpoint.path(), status, url, suppressedNote(suppressed)));
         }
         try {
             delegate.onResponse(status, contentType, body);
@@ -58,7 +66,8 @@ final class TrackedObserver implements GenerationObserver {
     @Override
     public void onFailure(GenerationFailure failure) {
         String url = failure.side() == Side.PREFILL ? pair.prefill().url() : pair.decode().url();
-        LOG.warn("{} failed on {} {}: {}", endpoint.path(), failure.side().label(), url, failure.message());
+        failureLog.log(url + " " + failure.kind(), suppressed -> LOG.warn("{} failed: {} (server {}){}",
+                endpoint.path(), failure.message(), url, suppressedNote(suppressed)));
         try {
             delegate.onFailure(failure);
         } finally {
@@ -68,9 +77,14 @@ final class TrackedObserver implements GenerationObserver {
 
     void cancelled() {
         if (finish()) {
-            LOG.info("{} cancelled by the client (prefill {}, decode {})",
-                    endpoint.path(), pair.prefill().url(), pair.decode().url());
+            failureLog.log(pair.decode().url() + " cancelled", suppressed -> LOG.info(
+                    "{} cancelled by the client (prefill {}, decode {}){}",
+                    endpoint.path(), pair.prefill().url(), pair.decode().url(), suppressedNote(suppressed)));
         }
+    }
+
+    private static String suppressedNote(long suppressed) {
+        return suppressed == 0 ? "" : "; " + suppressed + " more like it since the last such line";
     }
 
     /** Counts the request out exactly once; true for the call that did. */

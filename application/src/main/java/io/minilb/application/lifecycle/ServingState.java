@@ -1,14 +1,20 @@
 package io.minilb.application.lifecycle;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Whether mini-lb still takes traffic, and how many generations are in flight (for a graceful stop). */
+/**
+ * Whether mini-lb still takes traffic (not draining, and no part it needs has died), and how many generations are in
+ * flight (for a graceful stop).
+ */
 public final class ServingState {
 
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicReference<String> fatalError = new AtomicReference<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
 
@@ -19,6 +25,24 @@ public final class ServingState {
     /** From now on {@code /health} reports 503, so upstream load balancers stop sending traffic. */
     public void startDraining() {
         draining.set(true);
+    }
+
+    /** False while draining and after a fatal error: {@code /health} then reports 503. */
+    public boolean isServing() {
+        return !draining.get() && fatalError.get() == null;
+    }
+
+    /**
+     * Records that a part mini-lb cannot serve without has died (the backend client, an IO thread); true for the
+     * first such call, whose reason is kept.
+     */
+    public boolean markFatal(String reason) {
+        return fatalError.compareAndSet(null, reason);
+    }
+
+    /** What died, if anything did. */
+    public Optional<String> fatalError() {
+        return Optional.ofNullable(fatalError.get());
     }
 
     public int inFlight() {

@@ -12,6 +12,7 @@ import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
 import io.minilb.domain.BootstrapRoom;
+import io.minilb.domain.MonotonicClock;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.Topology;
@@ -35,7 +36,7 @@ class RouteGenerationTest {
             new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
             count -> java.util.stream.LongStream.range(0, count)
                     .mapToObj(i -> new BootstrapRoom(nextRoom.getAndIncrement())).toList(),
-            backend, state);
+            backend, state, MonotonicClock.SYSTEM);
     private final GenerationObserver client = mock(GenerationObserver.class);
 
     @Test
@@ -115,7 +116,7 @@ class RouteGenerationTest {
         when(broken.generate(any(), any(), any(), any())).thenThrow(new IllegalStateException("closed"));
         var failing = new RouteGeneration(topology,
                 new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
-                count -> List.of(new BootstrapRoom(1)), broken, state);
+                count -> List.of(new BootstrapRoom(1)), broken, state, MonotonicClock.SYSTEM);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.route(request(OptionalInt.empty()), client))
                 .hasMessage("closed");

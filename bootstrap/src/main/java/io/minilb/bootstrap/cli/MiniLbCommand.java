@@ -2,7 +2,9 @@ package io.minilb.bootstrap.cli;
 
 import io.minilb.bootstrap.config.ConfigFile;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
+import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerSpecs;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,15 +60,35 @@ public final class MiniLbCommand {
             description = "Bound on a whole generation, streams included (default: 1800).")
     Long requestTimeoutSecs;
 
-    @Option(names = "--max-payload-bytes", paramLabel = "BYTES",
+    @Option(names = "--request-read-timeout-secs", paramLabel = "SECONDS",
+            description = "How long a client may take to send its whole request; then 408 (default: 30).")
+    Long requestReadTimeoutSecs;
+
+    @Option(names = {"--max-payload-bytes", "--max-payload-size"}, paramLabel = "BYTES",
             description = "Largest request body accepted; larger ones get 413 (default: 268435456).")
     Long maxPayloadBytes;
+
+    @Option(names = "--max-response-bytes", paramLabel = "BYTES",
+            description = "Largest answer held whole (non-streamed, or to merge logprobs) (default: 67108864).")
+    Long maxResponseBytes;
+
+    @Option(names = "--max-buffered-bytes", paramLabel = "BYTES",
+            description = "Bytes held for all requests together; past it new requests get 503 (default: half the heap).")
+    Long maxBufferedBytes;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Open client connections; beyond it new ones are refused (default: 10000).")
+    Integer maxConnections;
+
+    @Option(names = "--stream-buffer-bytes", paramLabel = "BYTES",
+            description = "Bytes queued for a slow streaming client before its decode is paused (default: 65536).")
+    Integer streamBufferBytes;
 
     @Option(names = "--admin-timeout-secs", paramLabel = "SECONDS",
             description = "Bound on each admin call to a server: health, flush, info (default: 30).")
     Long adminTimeoutSecs;
 
-    @Option(names = "--shutdown-grace-secs", paramLabel = "SECONDS",
+    @Option(names = {"--shutdown-grace-secs", "--shutdown-grace-period-secs"}, paramLabel = "SECONDS",
             description = "On stop, how long in-flight generations may finish (default: 30).")
     Long shutdownGraceSecs;
 
@@ -84,12 +107,41 @@ public final class MiniLbCommand {
                         .orElse((long) MiniLbConfig.DEFAULT_PORT)),
                 prefillWorkers,
                 decodeWorkers,
-                seconds(requestTimeoutSecs, file, "request-timeout-secs", MiniLbConfig.DEFAULT_REQUEST_TIMEOUT),
                 first(prefillPolicy, file.text("prefill-policy")).orElse(sharedPolicy),
                 first(decodePolicy, file.text("decode-policy")).orElse(sharedPolicy),
-                first(maxPayloadBytes, file.number("max-payload-bytes")).orElse(MiniLbConfig.DEFAULT_MAX_PAYLOAD_BYTES),
-                seconds(adminTimeoutSecs, file, "admin-timeout-secs", MiniLbConfig.DEFAULT_ADMIN_TIMEOUT),
-                seconds(shutdownGraceSecs, file, "shutdown-grace-secs", MiniLbConfig.DEFAULT_SHUTDOWN_GRACE));
+                timeouts(file),
+                limits(file));
+    }
+
+    private Timeouts timeouts(ConfigFile file) {
+        return new Timeouts(
+                seconds(requestTimeoutSecs, file.number("request-timeout-secs"), Timeouts.DEFAULT_REQUEST),
+                seconds(adminTimeoutSecs, file.number("admin-timeout-secs"), Timeouts.DEFAULT_ADMIN),
+                seconds(shutdownGraceSecs,
+                        file.number("shutdown-grace-secs").or(() -> file.number("shutdown-grace-period-secs")),
+                        Timeouts.DEFAULT_SHUTDOWN_GRACE),
+                seconds(requestReadTimeoutSecs, file.number("request-read-timeout-secs"), Timeouts.DEFAULT_REQUEST_READ));
+    }
+
+    private Limits limits(ConfigFile file) {
+        Optional<Long> buffered = first(maxBufferedBytes, file.number("max-buffered-bytes"));
+        return new Limits(
+                first(maxPayloadBytes, file.number("max-payload-bytes").or(() -> file.number("max-payload-size")))
+                        .orElse(Limits.DEFAULT_MAX_PAYLOAD_BYTES),
+                first(maxResponseBytes, file.number("max-response-bytes")).orElse(Limits.DEFAULT_MAX_RESPONSE_BYTES),
+                buffered.map(OptionalLong::of).orElse(OptionalLong.empty()),
+                intValue(first(maxConnections == null ? null : maxConnections.longValue(), file.number("max-connections")),
+                        Limits.DEFAULT_MAX_CONNECTIONS, "--max-connections"),
+                intValue(first(streamBufferBytes == null ? null : streamBufferBytes.longValue(),
+                        file.number("stream-buffer-bytes")), Limits.DEFAULT_STREAM_BUFFER_BYTES, "--stream-buffer-bytes"));
+    }
+
+    private static int intValue(Optional<Long> value, int fallback, String flag) {
+        long chosen = value.orElse((long) fallback);
+        if (chosen > Integer.MAX_VALUE) {
+            throw new InvalidConfigurationException(flag + " must be at most " + Integer.MAX_VALUE + ", got " + chosen);
+        }
+        return (int) chosen;
     }
 
     private static int port(long value) {
@@ -99,8 +151,8 @@ public final class MiniLbCommand {
         return (int) value;
     }
 
-    private static Duration seconds(Long flag, ConfigFile file, String key, Duration fallback) {
-        return first(flag, file.number(key)).map(Duration::ofSeconds).orElse(fallback);
+    private static Duration seconds(Long flag, Optional<Long> fromFile, Duration fallback) {
+        return first(flag, fromFile).map(Duration::ofSeconds).orElse(fallback);
     }
 
     private static <T> Optional<T> first(T flag, Optional<T> fromFile) {

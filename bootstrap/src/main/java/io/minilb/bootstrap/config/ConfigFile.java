@@ -21,7 +21,9 @@ public final class ConfigFile {
 
     static final Set<String> KEYS = new TreeSet<>(Set.of(
             "host", "port", "prefill", "decode", "policy", "prefill-policy", "decode-policy",
-            "request-timeout-secs", "max-payload-bytes", "admin-timeout-secs", "shutdown-grace-secs"));
+            "request-timeout-secs", "request-read-timeout-secs", "max-payload-bytes", "max-payload-size",
+            "max-response-bytes", "max-buffered-bytes", "max-connections", "stream-buffer-bytes",
+            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs"));
 
     private final Path path;
     private final JsonNode root;

@@ -13,28 +13,20 @@ import java.util.Objects;
  *
  * @param port 0 picks a free port (see {@code MiniLb.port()})
  * @param prefillPolicy a selection policy name: {@code random} or {@code round_robin}
- * @param adminTimeout bound on each admin call to a server (health, flush, info)
- * @param shutdownGrace how long a stop waits for in-flight generations
  */
 public record MiniLbConfig(
         String host,
         int port,
         List<PrefillWorker> prefills,
         List<DecodeWorker> decodes,
-        Duration requestTimeout,
         String prefillPolicy,
         String decodePolicy,
-        long maxPayloadBytes,
-        Duration adminTimeout,
-        Duration shutdownGrace) {
+        Timeouts timeouts,
+        Limits limits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(1800);
     public static final String DEFAULT_POLICY = "random";
-    public static final long DEFAULT_MAX_PAYLOAD_BYTES = 256L * 1024 * 1024;
-    public static final Duration DEFAULT_ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     public MiniLbConfig {
         Objects.requireNonNull(host, "host");
@@ -42,20 +34,13 @@ public record MiniLbConfig(
         decodes = List.copyOf(decodes);
         Objects.requireNonNull(prefillPolicy, "prefillPolicy");
         Objects.requireNonNull(decodePolicy, "decodePolicy");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(limits, "limits");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
         if (port < 0 || port > 65_535) {
             throw new InvalidConfigurationException("--port " + port + " is outside 0-65535");
-        }
-        requirePositive(requestTimeout, "--request-timeout-secs");
-        requirePositive(adminTimeout, "--admin-timeout-secs");
-        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
-        if (shutdownGrace.isNegative()) {
-            throw new InvalidConfigurationException("--shutdown-grace-secs must not be negative");
-        }
-        if (maxPayloadBytes < 1) {
-            throw new InvalidConfigurationException("--max-payload-bytes must be at least 1, got " + maxPayloadBytes);
         }
         if (prefills.isEmpty()) {
             throw new InvalidConfigurationException(
@@ -69,8 +54,8 @@ public record MiniLbConfig(
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
     public MiniLbConfig(
             String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
-        this(host, port, prefills, decodes, requestTimeout, DEFAULT_POLICY, DEFAULT_POLICY,
-                DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_ADMIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE);
+        this(host, port, prefills, decodes, DEFAULT_POLICY, DEFAULT_POLICY,
+                Timeouts.withRequestTimeout(requestTimeout), Limits.defaults());
     }
 
     /** The same policy for both sides. */
@@ -79,23 +64,26 @@ public record MiniLbConfig(
     }
 
     public MiniLbConfig withPolicies(String prefill, String decode) {
-        return new MiniLbConfig(host, port, prefills, decodes, requestTimeout, prefill, decode,
-                maxPayloadBytes, adminTimeout, shutdownGrace);
+        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits);
+    }
+
+    public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits);
+    }
+
+    public MiniLbConfig withLimits(Limits newLimits) {
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits);
     }
 
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
-        return new MiniLbConfig(host, port, prefills, decodes, requestTimeout, prefillPolicy, decodePolicy,
-                bytes, adminTimeout, shutdownGrace);
+        return withLimits(limits.withMaxPayloadBytes(bytes));
+    }
+
+    public Duration requestTimeout() {
+        return timeouts.request();
     }
 
     public Topology topology() {
         return new Topology(prefills, decodes);
-    }
-
-    private static void requirePositive(Duration duration, String flag) {
-        Objects.requireNonNull(duration, flag);
-        if (duration.isZero() || duration.isNegative()) {
-            throw new InvalidConfigurationException(flag + " must be positive, got " + duration.toSeconds());
-        }
     }
 }

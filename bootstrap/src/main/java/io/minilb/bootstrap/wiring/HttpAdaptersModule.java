@@ -35,7 +35,7 @@ public final class HttpAdaptersModule extends AbstractModule {
     @Provides
     @Singleton
     WorkerAdminClient workerAdminClient(CloseableHttpAsyncClient client, MiniLbConfig config) {
-        return new HttpClientWorkerAdminClient(client, config.adminTimeout());
+        return new HttpClientWorkerAdminClient(client, config.timeouts().admin());
     }
 
     @Provides
@@ -43,6 +43,6 @@ public final class HttpAdaptersModule extends AbstractModule {
     MiniLbHttpServer httpServer(
             RouteGenerationUseCase routing, ClusterAdminUseCase admin, ServingState state, MiniLbConfig config) {
         return new MiniLbHttpServer(routing, admin, state,
-                new HttpServerSettings(config.host(), config.port(), config.maxPayloadBytes()));
+                new HttpServerSettings(config.host(), config.port(), config.limits().maxPayloadBytes()));
     }
 }
