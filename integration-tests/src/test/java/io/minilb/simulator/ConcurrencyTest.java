@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +15,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The simulator holds many streams at once without a thread per request. */
+/**
+ * The simulator holds many streams at once without a thread per request. The waits are generous: on a loaded 2-core
+ * machine a thousand connections and streams take a while, and only the outcome is under test, not the speed.
+ */
 class ConcurrencyTest {
     private static final int STREAMS = 1_000;
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final HttpClient PATIENT_CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(PATIENCE)
+            .build();
 
     @Test
     void aDecodeHoldsAThousandConcurrentStreams() {
@@ -27,19 +36,19 @@ class ConcurrencyTest {
                 ObjectNode body = object().put("text", "stream number " + i).put("stream", true);
                 body.putObject("sampling_params").put("max_new_tokens", 10);
                 bodies.add(pair.bootstrap(body, PdPair.newRoom()));
-                decodes.add(TestHttp.post(pair.decode.url() + "/generate", body));
+                decodes.add(TestHttp.post(PATIENT_CLIENT, pair.decode.url() + "/generate", body, PATIENCE));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> pair.decode.state().inFlightRequests() == STREAMS);
+            await().atMost(PATIENCE).until(() -> pair.decode.state().inFlightRequests() == STREAMS);
             assertThat(simulatorThreads()).isLessThan(20);
 
             List<CompletableFuture<HttpResponse<String>>> prefills = bodies.stream()
-                    .map(body -> TestHttp.post(pair.prefill.url() + "/generate", body)).toList();
+                    .map(body -> TestHttp.post(PATIENT_CLIENT, pair.prefill.url() + "/generate", body, PATIENCE)).toList();
 
             for (int i = 0; i < STREAMS; i++) {
-                List<String> frames = sseData(PdPair.join(decodes.get(i)).body());
+                List<String> frames = sseData(PdPair.join(decodes.get(i), PATIENCE).body());
                 assertThat(json(frames.get(frames.size() - 2)).path("text").asText())
                         .isEqualTo(SimulatedModel.expectedText("stream number " + i, 10));
-                assertThat(PdPair.join(prefills.get(i)).statusCode()).isEqualTo(200);
+                assertThat(PdPair.join(prefills.get(i), PATIENCE).statusCode()).isEqualTo(200);
             }
             assertThat(pair.decode.state().rooms(RoomEvent.COMPLETED)).hasSize(STREAMS);
         }

@@ -3,6 +3,7 @@ package io.minilb.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +54,12 @@ final class PdPair implements AutoCloseable {
     }
 
     static HttpResponse<String> join(CompletableFuture<HttpResponse<String>> response) {
+        return join(response, Duration.ofSeconds(10));
+    }
+
+    static HttpResponse<String> join(CompletableFuture<HttpResponse<String>> response, Duration timeout) {
         try {
-            return response.get(10, TimeUnit.SECONDS);
+            return response.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             throw new AssertionError("no answer", e);
         }

@@ -29,8 +29,12 @@ public final class TestHttp {
     }
 
     static CompletableFuture<HttpResponse<String>> post(String url, JsonNode body) {
-        return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(10))
+        return post(CLIENT, url, body, Duration.ofSeconds(10));
+    }
+
+    static CompletableFuture<HttpResponse<String>> post(HttpClient client, String url, JsonNode body, Duration timeout) {
+        return client.sendAsync(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(timeout)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                         .build(),
