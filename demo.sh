@@ -46,7 +46,7 @@ start prefill-1 java -jar "$SIMULATOR_JAR" --mode prefill --port 30000 --bootstr
 start prefill-2 java -jar "$SIMULATOR_JAR" --mode prefill --port 30001 --bootstrap-port 8999 --prefill-ms-per-token 1
 start decode-1 java -jar "$SIMULATOR_JAR" --mode decode --port 31000 --decode-ms-per-token 40
 start decode-2 java -jar "$SIMULATOR_JAR" --mode decode --port 31001 --decode-ms-per-token 40
-start mini-lb java -jar "$MINILB_JAR" --port "$MINILB_PORT" \
+start mini-lb bin/mini-lb --port "$MINILB_PORT" \
   --prefill http://127.0.0.1:30000 8998 --prefill http://127.0.0.1:30001 8999 \
   --decode http://127.0.0.1:31000 --decode http://127.0.0.1:31001
 
