@@ -43,7 +43,8 @@ class GenerationRoutesTest {
     @EnumSource(Endpoint.class)
     void eachEndpointRoutesTheParsedRequestAndWritesTheDecodeAnswer(Endpoint endpoint) throws Exception {
         CompletableFuture<HttpResponse<String>> response = postAsync(endpoint.path(),
-                "{\"text\": \"hi\", \"prompt\": \"hi\", \"return_logprob\": true}");
+                "{\"text\": \"hi\", \"prompt\": \"hi\", \"messages\": [{\"role\": \"user\"}],"
+                        + " \"return_logprob\": true}");
 
         FakeGenerations.Generation generation = generations.next();
         assertThat(generation.request.endpoint()).isEqualTo(endpoint);
@@ -52,7 +53,7 @@ class GenerationRoutesTest {
         assertThat(PLAIN.readTree(generation.request.payload().renderWith(
                 BootstrapAssignment.single(PrefillWorker.of("http://p:1", 2), new BootstrapRoom(3)))))
                 .isEqualTo(PLAIN.readTree("""
-                        {"text": "hi", "prompt": "hi", "return_logprob": true,
+                        {"text": "hi", "prompt": "hi", "messages": [{"role": "user"}], "return_logprob": true,
                          "bootstrap_host": "p", "bootstrap_port": 2, "bootstrap_room": 3}"""));
         assertThat(response).isNotDone();
 
