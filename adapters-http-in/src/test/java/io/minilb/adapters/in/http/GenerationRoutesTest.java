@@ -116,7 +116,16 @@ class GenerationRoutesTest {
         "/v1/chat/completions  | [{\"role\": \"user\"}]              | request body must be a JSON object, got ARRAY",
         "/generate             | {\"text\": []}                      | \"text\" must not be an empty list",
         "/generate             | {\"input_ids\": []}                 | \"input_ids\" must not be an empty list",
-        "/v1/completions       | {\"prompt\": \"x\", \"stream\": 1}  | \"stream\" must be true or false"
+        "/v1/completions       | {\"prompt\": \"x\", \"stream\": 1}  | \"stream\" must be true or false",
+        "/generate             | {\"text\": 1e2147483648}          | request body has a number too large",
+        // The bodies that used to get a 400 or a 502 depending on which server answered first.
+        "/generate             | {\"text\": {\"a\": 1}}            | \"text\" must be a string or a list of strings",
+        "/generate             | {\"text\": 5}                     | \"text\" must be a string or a list of strings",
+        "/generate             | {\"input_ids\": [[]]}             | \"input_ids[0]\" must not be an empty list",
+        "/generate             | {\"input_ids\": [\"a\"]}          | \"input_ids\" must be a list of token ids",
+        "/v1/chat/completions  | {\"messages\": \"hi\"}            | \"messages\" must be a non-empty list",
+        "/generate             | {\"text\": \"x\", \"sampling_params\": {\"max_new_tokens\": -1}} "
+                + "| \"sampling_params.max_new_tokens\" must be a number of at least 0, got -1",
     })
     void badInputIsRefusedWithoutReachingTheUseCase(String path, String body, String message) throws Exception {
         HttpResponse<String> response = server.post(path, body);
