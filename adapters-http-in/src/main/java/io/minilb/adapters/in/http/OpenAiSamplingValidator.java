@@ -20,15 +20,8 @@ import java.util.stream.Stream;
  */
 final class OpenAiSamplingValidator {
 
-    private static final List<Map.Entry<String, SamplingRange>> RANGES = List.of(
-            Map.entry("temperature", SamplingRange.TEMPERATURE),
-            Map.entry("top_p", SamplingRange.TOP_P),
-            Map.entry("top_k", SamplingRange.TOP_K),
-            Map.entry("min_p", SamplingRange.MIN_P),
-            Map.entry("frequency_penalty", SamplingRange.PENALTY),
-            Map.entry("presence_penalty", SamplingRange.PENALTY),
-            Map.entry("repetition_penalty", SamplingRange.REPETITION_PENALTY),
-            Map.entry("min_tokens", SamplingRange.TOKEN_COUNT));
+    private static final List<Map.Entry<String, SamplingRange>> RANGES =
+            SamplingRange.commonFieldsAnd(Map.entry("min_tokens", SamplingRange.TOKEN_COUNT));
     private static final List<String> INTEGERS =
             List.of("top_k", "min_tokens", "max_tokens", "max_completion_tokens", "n");
     private static final List<String> NUMBERS =

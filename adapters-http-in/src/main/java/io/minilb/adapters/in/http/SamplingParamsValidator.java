@@ -15,14 +15,7 @@ import java.util.Map;
  */
 final class SamplingParamsValidator {
 
-    private static final List<Map.Entry<String, SamplingRange>> RANGES = List.of(
-            Map.entry("temperature", SamplingRange.TEMPERATURE),
-            Map.entry("top_p", SamplingRange.TOP_P),
-            Map.entry("top_k", SamplingRange.TOP_K),
-            Map.entry("min_p", SamplingRange.MIN_P),
-            Map.entry("frequency_penalty", SamplingRange.PENALTY),
-            Map.entry("presence_penalty", SamplingRange.PENALTY),
-            Map.entry("repetition_penalty", SamplingRange.REPETITION_PENALTY),
+    private static final List<Map.Entry<String, SamplingRange>> RANGES = SamplingRange.commonFieldsAnd(
             Map.entry("min_new_tokens", SamplingRange.TOKEN_COUNT),
             Map.entry("max_new_tokens", SamplingRange.TOKEN_COUNT));
     private static final List<String> GRAMMARS = List.of("json_schema", "regex", "ebnf");

@@ -1,7 +1,10 @@
 package io.minilb.adapters.in.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
 import java.util.function.DoublePredicate;
+import java.util.stream.Stream;
 
 /**
  * The ranges SGLang's {@code SamplingParams.verify()} enforces. Both /generate's {@code sampling_params} and the
@@ -16,6 +19,16 @@ enum SamplingRange {
     // Current SGLang also refuses 0, which earlier releases accepted: what some release accepts is passed on.
     REPETITION_PENALTY("a number in [0, 2]", v -> v >= 0 && v <= 2),
     TOKEN_COUNT("a number of at least 0", v -> v >= 0);
+
+    /** The fields named alike in /generate's {@code sampling_params} and in the OpenAI requests, with their ranges. */
+    static final List<Map.Entry<String, SamplingRange>> COMMON_FIELDS = List.of(
+            Map.entry("temperature", TEMPERATURE),
+            Map.entry("top_p", TOP_P),
+            Map.entry("top_k", TOP_K),
+            Map.entry("min_p", MIN_P),
+            Map.entry("frequency_penalty", PENALTY),
+            Map.entry("presence_penalty", PENALTY),
+            Map.entry("repetition_penalty", REPETITION_PENALTY));
 
     /** Below this temperature SGLang samples greedily and ignores {@code top_k}. */
     static final double GREEDY_TEMPERATURE = 1e-6;
@@ -33,6 +46,12 @@ enum SamplingRange {
         if (!allowed.test(BodyFields.numericValue(value))) {
             throw BodyFields.invalid(field, "must be " + rule + ", got " + value);
         }
+    }
+
+    /** The common fields and then these. */
+    @SafeVarargs
+    static List<Map.Entry<String, SamplingRange>> commonFieldsAnd(Map.Entry<String, SamplingRange>... more) {
+        return Stream.concat(COMMON_FIELDS.stream(), Stream.of(more)).toList();
     }
 
     InvalidRequestException notANumber(String field) {
