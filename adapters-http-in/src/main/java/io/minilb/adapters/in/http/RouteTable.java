@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** Exact-path routing with the methods each path allows; anything else gets a JSON 404, or 405 with {@code Allow}. */
 final class RouteTable implements HttpHandler {
 
-    /** A 404 echoes no more of the path than this many characters, however long the path a client sent. */
+    /** A 404 echoes no more of the path than this many code points, however long the path a client sent. */
     static final int PATH_ECHO_LIMIT = 64;
 
     record Route(List<String> methods, String path, HttpHandler handler) {
