@@ -7,6 +7,7 @@ import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
@@ -20,6 +21,9 @@ import java.util.Objects;
  */
 public final class MiniLbHttpServer {
 
+    /** The largest request line plus headers accepted: ample for any API client's head. */
+    static final int MAX_REQUEST_HEAD_BYTES = 64 * 1024;
+
     private final Undertow undertow;
 
     public MiniLbHttpServer(
@@ -32,19 +36,24 @@ public final class MiniLbHttpServer {
         Objects.requireNonNull(servingState, "servingState");
         Objects.requireNonNull(settings, "settings");
         HttpHandler routes = new RouteTable(routes(generations, admin, servingState, (int) settings.maxPayloadBytes()));
+        // The guard comes first, so that a request it refuses is not told to send its body (100 Continue).
+        HttpHandler handler = new TransferEncodingGuard(new HttpContinueReadHandler(routes));
         this.undertow = Undertow.builder()
                 .addHttpListener(settings.port(), settings.host())
                 .setIoThreads(Runtime.getRuntime().availableProcessors())
                 .setWorkerThreads(1) // nothing is dispatched to worker threads
+                // Undertow answers a longer head with an empty 400 and closes; its default is 1 MiB per connection.
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_REQUEST_HEAD_BYTES)
                 // curl sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
-                .setHandler(new HttpContinueReadHandler(routes))
+                .setHandler(handler)
                 .build();
     }
 
     private static List<Route> routes(
             RouteGenerationUseCase generations, ClusterAdminUseCase admin, ServingState servingState, int maxPayload) {
         List<Route> routes = new ArrayList<>(List.of(
-                new Route("GET", "/health",
+                // HEAD too: load balancers and probes check health without a body. Undertow sends none for HEAD.
+                new Route(List.of("GET", "HEAD"), "/health",
                         exchange -> Responses.empty(exchange, servingState.isDraining() ? 503 : 200)),
                 adminRoute(AdminRequest.HEALTH_GENERATE, new AllServersHandler(
                         admin, AdminRequest.HEALTH_GENERATE, "", 503, ErrorBody.BACKEND_UNHEALTHY)),

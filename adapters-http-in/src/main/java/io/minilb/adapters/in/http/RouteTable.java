@@ -9,10 +9,16 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Exact-path routing with one method per path; anything else gets a JSON 404, or 405 with {@code Allow}. */
+/** Exact-path routing with the methods each path allows; anything else gets a JSON 404, or 405 with {@code Allow}. */
 final class RouteTable implements HttpHandler {
 
-    record Route(String method, String path, HttpHandler handler) {
+    /** A 404 echoes no more of the path than this many code points, however long the path a client sent. */
+    static final int PATH_ECHO_LIMIT = 64;
+
+    record Route(List<String> methods, String path, HttpHandler handler) {
+        Route(String method, String path, HttpHandler handler) {
+            this(List.of(method), path, handler);
+        }
     }
 
     private final Map<String, Route> routesByPath;
@@ -26,16 +32,23 @@ final class RouteTable implements HttpHandler {
         String path = exchange.getRequestPath();
         Route route = routesByPath.get(path);
         if (route == null) {
-            Responses.error(exchange, 404, ErrorBody.NOT_FOUND, "no route for " + path);
+            Responses.error(exchange, 404, ErrorBody.NOT_FOUND, "no route for " + abbreviated(path));
             return;
         }
         HttpString method = exchange.getRequestMethod();
-        if (!method.equalToString(route.method())) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, route.method());
+        if (route.methods().stream().noneMatch(method::equalToString)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, String.join(", ", route.methods()));
             Responses.error(exchange, 405, ErrorBody.METHOD_NOT_ALLOWED,
-                    method + " is not allowed on " + path + "; use " + route.method());
+                    method + " is not allowed on " + path + "; use " + String.join(" or ", route.methods()));
             return;
         }
         route.handler().handleRequest(exchange);
+    }
+
+    private static String abbreviated(String path) {
+        if (path.codePointCount(0, path.length()) <= PATH_ECHO_LIMIT) {
+            return path;
+        }
+        return path.substring(0, path.offsetByCodePoints(0, PATH_ECHO_LIMIT)) + "...";
     }
 }

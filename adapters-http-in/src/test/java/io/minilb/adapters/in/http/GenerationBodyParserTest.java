@@ -47,7 +47,8 @@ class GenerationBodyParserTest {
 
     @Test
     void aListTextOnAnOpenAiEndpointIsNotABatch() throws Exception {
-        assertThat(parse(Endpoint.CHAT_COMPLETIONS, "{\"text\": [\"a\", \"b\"]}").isBatch()).isFalse();
+        assertThat(parse(Endpoint.CHAT_COMPLETIONS,
+                "{\"messages\": [{\"role\": \"user\"}], \"text\": [\"a\", \"b\"]}").isBatch()).isFalse();
     }
 
     @ParameterizedTest

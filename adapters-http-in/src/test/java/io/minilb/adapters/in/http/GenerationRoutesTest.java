@@ -43,7 +43,8 @@ class GenerationRoutesTest {
     @EnumSource(Endpoint.class)
     void eachEndpointRoutesTheParsedRequestAndWritesTheDecodeAnswer(Endpoint endpoint) throws Exception {
         CompletableFuture<HttpResponse<String>> response = postAsync(endpoint.path(),
-                "{\"text\": \"hi\", \"prompt\": \"hi\", \"return_logprob\": true}");
+                "{\"text\": \"hi\", \"prompt\": \"hi\", \"messages\": [{\"role\": \"user\"}],"
+                        + " \"return_logprob\": true}");
 
         FakeGenerations.Generation generation = generations.next();
         assertThat(generation.request.endpoint()).isEqualTo(endpoint);
@@ -52,7 +53,7 @@ class GenerationRoutesTest {
         assertThat(PLAIN.readTree(generation.request.payload().renderWith(
                 BootstrapAssignment.single(PrefillWorker.of("http://p:1", 2), new BootstrapRoom(3)))))
                 .isEqualTo(PLAIN.readTree("""
-                        {"text": "hi", "prompt": "hi", "return_logprob": true,
+                        {"text": "hi", "prompt": "hi", "messages": [{"role": "user"}], "return_logprob": true,
                          "bootstrap_host": "p", "bootstrap_port": 2, "bootstrap_room": 3}"""));
         assertThat(response).isNotDone();
 
@@ -115,7 +116,16 @@ class GenerationRoutesTest {
         "/v1/chat/completions  | [{\"role\": \"user\"}]              | request body must be a JSON object, got ARRAY",
         "/generate             | {\"text\": []}                      | \"text\" must not be an empty list",
         "/generate             | {\"input_ids\": []}                 | \"input_ids\" must not be an empty list",
-        "/v1/completions       | {\"prompt\": \"x\", \"stream\": 1}  | \"stream\" must be true or false"
+        "/v1/completions       | {\"prompt\": \"x\", \"stream\": 1}  | \"stream\" must be true or false",
+        "/generate             | {\"text\": 1e2147483648}          | request body has a number too large",
+        // The bodies that used to get a 400 or a 502 depending on which server answered first.
+        "/generate             | {\"text\": {\"a\": 1}}            | \"text\" must be a string or a list of strings",
+        "/generate             | {\"text\": 5}                     | \"text\" must be a string or a list of strings",
+        "/generate             | {\"input_ids\": [[]]}             | \"input_ids[0]\" must not be an empty list",
+        "/generate             | {\"input_ids\": [\"a\"]}          | \"input_ids\" must be a list of token ids",
+        "/v1/chat/completions  | {\"messages\": \"hi\"}            | \"messages\" must be a non-empty list",
+        "/generate             | {\"text\": \"x\", \"sampling_params\": {\"max_new_tokens\": -1}} "
+                + "| \"sampling_params.max_new_tokens\" must be a number of at least 0, got -1",
     })
     void badInputIsRefusedWithoutReachingTheUseCase(String path, String body, String message) throws Exception {
         HttpResponse<String> response = server.post(path, body);

@@ -59,7 +59,7 @@ class RoutingTest {
         assertThat(getGenerate.body()).isEqualTo("{\"error\":{\"message\":\"GET is not allowed on /generate; use POST\","
                 + "\"type\":\"method_not_allowed\"}}");
         assertThat(postHealth.statusCode()).isEqualTo(405);
-        assertThat(postHealth.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(postHealth.headers().firstValue("Allow")).hasValue("GET, HEAD");
         assertThat(deleteModels.statusCode()).isEqualTo(405);
         assertThat(deleteModels.headers().firstValue("Allow")).hasValue("GET");
         assertThat(generations.noneRouted()).isTrue();

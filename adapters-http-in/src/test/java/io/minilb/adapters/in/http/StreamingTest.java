@@ -89,7 +89,8 @@ class StreamingTest {
     @Test
     void aFailureAfterTheStreamStartedEndsItWithAnErrorFrameAndDone() throws Exception {
         try (RawHttpConnection client = new RawHttpConnection(server.port())) {
-            client.send(RawHttpConnection.post("/v1/chat/completions", "{\"messages\": [], \"stream\": true}"));
+            client.send(RawHttpConnection.post("/v1/chat/completions",
+                    "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": true}"));
             GenerationObserver observer = generations.next().observer;
 
             observer.onStreamStart();

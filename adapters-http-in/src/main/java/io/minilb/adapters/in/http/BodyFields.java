@@ -1,0 +1,62 @@
+package io.minilb.adapters.in.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Predicate;
+
+/** Reading body fields the way SGLang's Python server reads them, and naming them in the client's 400. */
+final class BodyFields {
+
+    private BodyFields() {
+    }
+
+    /** SGLang treats a field set to null like a missing one. */
+    static boolean given(JsonNode value) {
+        return !value.isMissingNode() && !value.isNull();
+    }
+
+    /** Python compares true and false as 1 and 0, so SGLang takes them wherever it takes a number. */
+    static boolean isNumeric(JsonNode value) {
+        return value.isNumber() || value.isBoolean();
+    }
+
+    /** The value of a numeric field; one beyond a double's range is infinite, as in Python. */
+    static double numericValue(JsonNode value) {
+        if (value.isBoolean()) {
+            return value.booleanValue() ? 1 : 0;
+        }
+        return value.doubleValue();
+    }
+
+    /** A number without a fraction, or a bool: what pydantic takes for an int (2.0 but not 2.5). */
+    static boolean isWholeNumber(JsonNode value) {
+        if (value.isBoolean() || value.isIntegralNumber()) {
+            return true;
+        }
+        // A parsed number has at most Json.MAX_NUMBER_LENGTH digits, so stripping its zeros costs little.
+        return value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0;
+    }
+
+    static boolean allMatch(JsonNode list, Predicate<JsonNode> test) {
+        for (JsonNode item : list) {
+            if (!test.test(item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static InvalidRequestException invalid(String field, String rule) {
+        return new InvalidRequestException("\"" + field + "\" " + rule);
+    }
+
+    /**
+     * SGLang refuses a minimum above its maximum. Checked only when the body gives both as numbers: a server's
+     * defaults may fill in either.
+     */
+    static void requireOrdered(String minField, JsonNode min, String maxField, JsonNode max)
+            throws InvalidRequestException {
+        if (isNumeric(min) && isNumeric(max) && numericValue(min) > numericValue(max)) {
+            throw invalid(minField, "must not be above \"" + maxField + "\" (" + max + "), got " + min);
+        }
+    }
+}
