@@ -21,6 +21,10 @@ final class ByteAccumulator {
         return size;
     }
 
+    int capacity() {
+        return bytes.length;
+    }
+
     /** Takes all of {@code src}'s remaining bytes. */
     void append(ByteBuffer src) {
         append(src, src.remaining());

@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.Locale;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -27,7 +28,10 @@ final class TransportErrors {
         return GenerationFailure.Kind.UNREACHABLE;
     }
 
-    /** A short phrase such as "connection refused". */
+    /**
+     * A short phrase such as "connection refused", from a fixed vocabulary: exception texts can name library
+     * classes or quote a server, and clients get this phrase.
+     */
     static String describe(Throwable error) {
         String message = String.valueOf(error.getMessage());
         String lowerCase = message.toLowerCase(Locale.ROOT);
@@ -36,6 +40,9 @@ final class TransportErrors {
         }
         if (error instanceof ConnectTimeoutException) {
             return "no connection within the connect timeout";
+        }
+        if (error instanceof SocketTimeoutException) {
+            return "timed out reading the response";
         }
         if (error instanceof UnknownHostException) {
             return "unknown host";
@@ -48,9 +55,12 @@ final class TransportErrors {
             return "connection closed before the response was complete";
         }
         if (error instanceof HttpException) {
-            return "malformed response: " + message;
+            return "malformed response";
         }
-        return error.getMessage() == null ? error.getClass().getSimpleName() : message;
+        if (error instanceof CancellationException) {
+            return "cancelled";
+        }
+        return "connection failed";
     }
 
     static String timedOutAfter(Duration timeout) {
