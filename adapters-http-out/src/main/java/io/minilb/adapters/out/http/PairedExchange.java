@@ -405,7 +405,8 @@ final class PairedExchange implements GenerationCall {
         if (e instanceof LogprobSpans.MalformedLogprobs) {
             return e.getMessage();
         }
-        if (e instanceof JsonProcessingException json && json.getLocation() != null) {
+        if (e instanceof JsonProcessingException json && json.getLocation() != null
+                && json.getLocation().getByteOffset() >= 0) {
             return "invalid JSON at byte " + json.getLocation().getByteOffset();
         }
         return "invalid JSON";
