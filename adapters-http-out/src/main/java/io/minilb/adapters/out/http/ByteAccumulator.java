@@ -42,10 +42,6 @@ final class ByteAccumulator {
         System.arraycopy(bytes, 0, target, 0, size);
     }
 
-    byte[] toByteArray() {
-        return Arrays.copyOf(bytes, size);
-    }
-
     void clear() {
         size = 0;
     }

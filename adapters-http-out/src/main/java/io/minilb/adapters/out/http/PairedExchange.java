@@ -1,6 +1,5 @@
 package io.minilb.adapters.out.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.minilb.application.generation.GenerationCall;
 import io.minilb.application.generation.GenerationFailure;
 import io.minilb.application.generation.GenerationFailure.Kind;
@@ -64,7 +63,8 @@ final class PairedExchange implements GenerationCall {
     /** The leg whose 4xx (or, for the decode, any non-2xx) answers the client, once one has claimed it. */
     private Side rejectedBy;
     private boolean mergeLogprobs;
-    private PrefillLogprobs prefillLogprobs;
+    /** Set when the prefill's logprobs arrived. */
+    private LogprobMerger merger;
     private boolean streamStarted;
     private boolean decodeStreamEnded;
     private ArrayDeque<byte[]> heldFrames;
@@ -184,7 +184,7 @@ final class PairedExchange implements GenerationCall {
             if (over) {
                 return;
             }
-            prefillLogprobs = logprobs;
+            merger = new LogprobMerger(logprobs, maxResponseBytes, memory);
             if (!mergeLogprobs) {
                 return;
             }
@@ -290,7 +290,7 @@ final class PairedExchange implements GenerationCall {
     }
 
     private boolean awaitingLogprobs() {
-        return mergeLogprobs && prefillLogprobs == null;
+        return mergeLogprobs && merger == null;
     }
 
     /** Keeps the frame until the prefill's logprobs arrive, and stops reading the decode meanwhile. */
@@ -353,28 +353,17 @@ final class PairedExchange implements GenerationCall {
         }
     }
 
-    /**
-     * The decode's frame or whole answer with the prompt's logprobs merged in, its size checked against the limit
-     * and reserved; null when the generation failed instead.
-     */
+    /** The decode's frame or whole answer with the prompt's logprobs merged in; null when the generation failed instead. */
     private byte[] merge(byte[] decodeAnswer, boolean frame) {
-        ByteSplice merged;
         try {
-            merged = frame ? prefillLogprobs.intoFrame(decodeAnswer) : prefillLogprobs.intoBody(decodeAnswer);
+            return frame ? merger.intoFrame(decodeAnswer) : merger.intoBody(decodeAnswer);
         } catch (IOException e) {
-            fail(failure(Side.DECODE, Kind.BAD_RESPONSE,
-                    "unreadable " + (frame ? "event" : "answer") + " for logprob merging: " + reason(e)));
-            return null;
+            fail(failure(Side.DECODE, Kind.BAD_RESPONSE, "unreadable " + (frame ? "event" : "answer")
+                    + " for logprob merging: " + TransportErrors.unreadable(e)));
+        } catch (CannotHold e) {
+            cannotHold(Side.DECODE, e.kind());
         }
-        if (merged.length() > maxResponseBytes) {
-            cannotHold(Side.DECODE, Kind.RESPONSE_TOO_LARGE);
-            return null;
-        }
-        if (!memory.tryHold(merged.length())) {
-            cannotHold(Side.DECODE, Kind.OVERLOADED);
-            return null;
-        }
-        return merged.toByteArray();
+        return null;
     }
 
     private void fail(GenerationFailure failure) {
@@ -398,18 +387,6 @@ final class PairedExchange implements GenerationCall {
     /** Names the side and what went wrong; never a server's URL, which the log adds. */
     private static GenerationFailure failure(Side side, Kind kind, String problem) {
         return new GenerationFailure(side, kind, side.label() + ": " + problem);
-    }
-
-    /** Why an answer could not be read, in words fit for a client: no library names. */
-    static String reason(IOException e) {
-        if (e instanceof LogprobSpans.MalformedLogprobs) {
-            return e.getMessage();
-        }
-        if (e instanceof JsonProcessingException json && json.getLocation() != null
-                && json.getLocation().getByteOffset() >= 0) {
-            return "invalid JSON at byte " + json.getLocation().getByteOffset();
-        }
-        return "invalid JSON";
     }
 
     private record WholeAnswer(int status, String contentType, byte[] body) {

@@ -137,7 +137,7 @@ final class PrefillResponse implements LegListener {
 
     private void unreadable(IOException e) {
         stopKeeping();
-        exchange.prefillFailed(Kind.BAD_RESPONSE, "unreadable logprobs: " + PairedExchange.reason(e));
+        exchange.prefillFailed(Kind.BAD_RESPONSE, "unreadable logprobs: " + TransportErrors.unreadable(e));
     }
 
     private void stopKeeping() {

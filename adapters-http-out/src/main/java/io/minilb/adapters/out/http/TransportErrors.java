@@ -1,18 +1,20 @@
 package io.minilb.adapters.out.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.minilb.application.generation.GenerationFailure;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
 
-/** Says what a failed connection to a backend means, in the words clients and logs get. */
+/** Says what a failed connection to a backend, or an unreadable answer, means, in the words clients and logs get. */
 final class TransportErrors {
 
     private TransportErrors() {
@@ -61,6 +63,18 @@ final class TransportErrors {
             return "cancelled";
         }
         return "connection failed";
+    }
+
+    /** Why an answer could not be read, in words fit for a client: no parser's or library's names. */
+    static String unreadable(IOException e) {
+        if (e instanceof LogprobSpans.MalformedLogprobs) {
+            return e.getMessage();
+        }
+        if (e instanceof JsonProcessingException json && json.getLocation() != null
+                && json.getLocation().getByteOffset() >= 0) {
+            return "invalid JSON at byte " + json.getLocation().getByteOffset();
+        }
+        return "invalid JSON";
     }
 
     static String timedOutAfter(Duration timeout) {

@@ -1,5 +1,6 @@
 package io.minilb.adapters.out.http;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +14,7 @@ import io.minilb.application.generation.GenerationRequest;
 import io.minilb.application.generation.Side;
 import io.minilb.application.limits.MemoryBudget;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** What mini-lb holds of an answer is bounded by --max-response-bytes and reserved in the memory budget. */
@@ -30,8 +32,15 @@ class HeldAnswersTest extends PooledClientTest {
 
     @Test
     void aDecodeAnswerLargerThanTheLimitFailsAndBothLegsAreCancelledWithoutReadingTheRest() throws Exception {
-        var prefill = stub(StubServer.Exchange::hangUntilClosed);
-        var decode = stub(exchange -> exchange.respond(200, JSON_TYPE, answerOf(HUGE)));
+        var prefillReceived = new CountDownLatch(1);
+        var prefill = stub(exchange -> {
+            prefillReceived.countDown();
+            exchange.hangUntilClosed();
+        });
+        var decode = stub(exchange -> {
+            prefillReceived.await(2, SECONDS);
+            exchange.respond(200, JSON_TYPE, answerOf(HUGE));
+        });
 
         generate(prefill, decode, request(false, false), NO_TIMEOUT_EXPECTED);
 
@@ -48,8 +57,15 @@ class HeldAnswersTest extends PooledClientTest {
 
     @Test
     void aPrefillAnswerKeptForItsLogprobsIsBoundedToo() throws Exception {
-        var prefill = stub(exchange -> exchange.respond(200, JSON_TYPE, answerOf(HUGE)));
-        var decode = stub(StubServer.Exchange::hangUntilClosed);
+        var decodeReceived = new CountDownLatch(1);
+        var prefill = stub(exchange -> {
+            decodeReceived.await(2, SECONDS);
+            exchange.respond(200, JSON_TYPE, answerOf(HUGE));
+        });
+        var decode = stub(exchange -> {
+            decodeReceived.countDown();
+            exchange.hangUntilClosed();
+        });
 
         generate(prefill, decode, request(false, true), NO_TIMEOUT_EXPECTED);
 

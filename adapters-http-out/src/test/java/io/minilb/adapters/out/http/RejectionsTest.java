@@ -28,8 +28,15 @@ class RejectionsTest extends PooledClientTest {
 
     @Test
     void aPrefill400IsTheClientsAnswerAndTheDecodeIsCancelled() throws Exception {
-        var prefill = stub(exchange -> exchange.respond(400, JSON_TYPE, BAD_TEXT));
-        var decode = stub(StubServer.Exchange::hangUntilClosed);
+        var decodeReceived = new CountDownLatch(1);
+        var prefill = stub(exchange -> {
+            decodeReceived.await(2, SECONDS);
+            exchange.respond(400, JSON_TYPE, BAD_TEXT);
+        });
+        var decode = stub(exchange -> {
+            decodeReceived.countDown();
+            exchange.hangUntilClosed();
+        });
 
         generate(prefill, decode, request(false), observer);
 
@@ -77,14 +84,16 @@ class RejectionsTest extends PooledClientTest {
 
     @Test
     void theDecodesRejectionWinsWhenItCameFirstAndThePrefillIsCancelled() throws Exception {
-        var decodeAnswered = new CountDownLatch(1);
+        var prefillReceived = new CountDownLatch(1);
         var prefill = stub(exchange -> {
-            decodeAnswered.await(2, SECONDS);
+            prefillReceived.countDown();
+            // Once the client has the decode's answer: the prefill is cancelled by then, and this write fails.
+            observer.outcome.copy().completeOnTimeout(null, 2, SECONDS).join();
             exchange.respond(400, JSON_TYPE, "{\"from\": \"prefill\"}");
         });
         var decode = stub(exchange -> {
+            prefillReceived.await(2, SECONDS);
             exchange.respond(400, JSON_TYPE, "{\"from\": \"decode\"}");
-            decodeAnswered.countDown();
         });
 
         generate(prefill, decode, request(false), observer);

@@ -42,7 +42,7 @@ class TransportErrorsTest {
 
         assertThat(tooDeep).isNotNull();
         assertThat(tooDeep.getMessage()).contains("StreamReadConstraints");
-        assertThat(PairedExchange.reason(tooDeep)).isEqualTo("invalid JSON");
+        assertThat(TransportErrors.unreadable(tooDeep)).isEqualTo("invalid JSON");
     }
 
     @Test
@@ -55,6 +55,6 @@ class TransportErrorsTest {
         }
 
         assertThat(invalid).isNotNull();
-        assertThat(PairedExchange.reason(invalid)).isEqualTo("invalid JSON at byte 6");
+        assertThat(TransportErrors.unreadable(invalid)).isEqualTo("invalid JSON at byte 6");
     }
 }
