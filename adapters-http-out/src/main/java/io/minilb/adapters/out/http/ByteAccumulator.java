@@ -21,6 +21,10 @@ final class ByteAccumulator {
         return size;
     }
 
+    int capacity() {
+        return bytes.length;
+    }
+
     /** Takes all of {@code src}'s remaining bytes. */
     void append(ByteBuffer src) {
         append(src, src.remaining());
@@ -36,10 +40,6 @@ final class ByteAccumulator {
     /** Copies the content to {@code target} from offset 0. */
     void copyTo(byte[] target) {
         System.arraycopy(bytes, 0, target, 0, size);
-    }
-
-    byte[] toByteArray() {
-        return Arrays.copyOf(bytes, size);
     }
 
     void clear() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
 import java.util.concurrent.locks.Lock;
 import org.apache.hc.core5.function.Decorator;
 import org.apache.hc.core5.io.CloseMode;
@@ -96,6 +97,13 @@ final class DeferredEndOfStream {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
+            if ((session.getEventMask() & SelectionKey.OP_READ) == 0) {
+                // The response consumer's read window is spent (or input is suspended). httpcore5 stops asking
+                // for input events then, but its HTTP/1.1 input loop keeps decoding while its buffer has data,
+                // and the chunk decoder refills that buffer from the socket: a fast server would be read on
+                // without bound. Nothing more is read until the window opens again.
+                return 0;
+            }
             int read = session.read(dst);
             if (read > 0) {
                 dataRead = true;

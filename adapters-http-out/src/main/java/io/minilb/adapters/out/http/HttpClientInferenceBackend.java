@@ -3,6 +3,7 @@ package io.minilb.adapters.out.http;
 import io.minilb.application.generation.GenerationCall;
 import io.minilb.application.generation.GenerationObserver;
 import io.minilb.application.generation.GenerationRequest;
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
@@ -20,15 +21,22 @@ public final class HttpClientInferenceBackend implements InferenceBackend {
 
     private final CloseableHttpAsyncClient client;
     private final Duration requestTimeout;
+    private final ResponseLimits limits;
+    private final MemoryBudget budget;
 
     /**
      * @param client the shared client from {@link BackendHttpClients}, whose exec interceptor lets
      *     a cancelled leg close its connection
      * @param requestTimeout bounds each whole exchange, both legs and a whole stream included
+     * @param limits bound each answer held whole
+     * @param budget reserves every byte held, across all generations
      */
-    public HttpClientInferenceBackend(CloseableHttpAsyncClient client, Duration requestTimeout) {
+    public HttpClientInferenceBackend(
+            CloseableHttpAsyncClient client, Duration requestTimeout, ResponseLimits limits, MemoryBudget budget) {
         this.client = Objects.requireNonNull(client, "client");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.budget = Objects.requireNonNull(budget, "budget");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
         }
@@ -39,7 +47,7 @@ public final class HttpClientInferenceBackend implements InferenceBackend {
             BackendPair pair, BootstrapAssignment assignment, GenerationRequest request, GenerationObserver observer) {
         byte[] body = request.payload().renderWith(assignment);
         String path = request.endpoint().path();
-        var exchange = new PairedExchange(pair, request, observer, requestTimeout);
+        var exchange = new PairedExchange(request, observer, requestTimeout, limits, budget);
         exchange.start(client, URI.create(pair.prefill().url() + path), URI.create(pair.decode().url() + path), body);
         return exchange;
     }

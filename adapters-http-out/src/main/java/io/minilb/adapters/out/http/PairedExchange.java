@@ -1,13 +1,12 @@
 package io.minilb.adapters.out.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.minilb.application.generation.GenerationCall;
 import io.minilb.application.generation.GenerationFailure;
 import io.minilb.application.generation.GenerationFailure.Kind;
 import io.minilb.application.generation.GenerationObserver;
 import io.minilb.application.generation.GenerationRequest;
 import io.minilb.application.generation.Side;
-import io.minilb.domain.BackendPair;
+import io.minilb.application.limits.MemoryBudget;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -15,6 +14,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One generation in flight: its two legs, the rules that decide what the client gets, and the
@@ -26,6 +27,14 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
  * commits with its status line; a stream with its first frame, because SGLang sends a stream's
  * headers before the KV transfer that a prefill failure would leave the decode waiting for.
  *
+ * <p>A request a server turns down with a 4xx is the client's error: the first leg to reject it
+ * (by its status line) answers the client with that status and body, and the other is cancelled;
+ * a prefill's rejection is subject to the same commit rule as its failures.
+ *
+ * <p>Everything held whole (an answer, the prompt's logprobs, frames awaiting them, a merge) is
+ * bounded by {@link ResponseLimits} and reserved in the memory budget through {@link HeldMemory},
+ * which gives it all back when the generation ends, however it ends.
+ *
  * <p>Leg events arrive on HttpClient's IO threads, the deadline on the JDK's shared delay
  * scheduler, {@link #cancel} on the caller's thread. Every state change and observer call happens
  * under this object's monitor, so the observer sees one ordered sequence that ends exactly once,
@@ -34,13 +43,15 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
  */
 final class PairedExchange implements GenerationCall {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PairedExchange.class);
     private static final String MERGED_CONTENT_TYPE = "application/json";
 
-    private final BackendPair pair;
     private final GenerationObserver observer;
     private final boolean streamRequested;
     private final boolean logprobsRequested;
     private final Duration timeout;
+    private final int maxResponseBytes;
+    private final HeldMemory memory;
     private final BackendLeg prefill;
     private final BackendLeg decode;
     /** Completes when both legs are over; times out after the request timeout. */
@@ -49,21 +60,29 @@ final class PairedExchange implements GenerationCall {
     // Guarded by this.
     private boolean over;
     private boolean decodeCommitted;
+    /** The leg whose 4xx (or, for the decode, any non-2xx) answers the client, once one has claimed it. */
+    private Side rejectedBy;
     private boolean mergeLogprobs;
-    private PrefillLogprobs prefillLogprobs;
+    /** Set when the prefill's logprobs arrived. */
+    private LogprobMerger merger;
     private boolean streamStarted;
     private boolean decodeStreamEnded;
     private ArrayDeque<byte[]> heldFrames;
     private WholeAnswer heldAnswer;
 
-    PairedExchange(BackendPair pair, GenerationRequest request, GenerationObserver observer, Duration timeout) {
-        this.pair = pair;
+    PairedExchange(GenerationRequest request, GenerationObserver observer, Duration timeout, ResponseLimits limits,
+            MemoryBudget budget) {
         this.observer = observer;
         this.streamRequested = request.stream();
         this.logprobsRequested = request.returnLogprob();
         this.timeout = timeout;
-        this.prefill = new BackendLeg(new PrefillResponse(this, streamRequested, logprobsRequested), this::legFinished);
-        this.decode = new BackendLeg(new DecodeResponse(this, streamRequested), this::legFinished);
+        this.maxResponseBytes = limits.maxResponseBytes();
+        this.memory = new HeldMemory(budget);
+        this.prefill = new BackendLeg(
+                new PrefillResponse(this, streamRequested, logprobsRequested, maxResponseBytes, memory),
+                this::legFinished);
+        this.decode = new BackendLeg(
+                new DecodeResponse(this, streamRequested, maxResponseBytes, memory), this::legFinished);
     }
 
     static boolean isSuccess(int status) {
@@ -84,7 +103,7 @@ final class PairedExchange implements GenerationCall {
     @Override
     public void cancel() {
         synchronized (this) {
-            over = true;
+            end();
         }
         stopLegs();
     }
@@ -104,8 +123,14 @@ final class PairedExchange implements GenerationCall {
     void decodeAnswered(int status, boolean streaming) {
         boolean success = isSuccess(status);
         synchronized (this) {
+            if (rejectedBy == Side.PREFILL) {
+                return;
+            }
             mergeLogprobs = logprobsRequested && success && (streaming || !streamRequested);
             decodeCommitted = !streaming;
+            if (!success) {
+                rejectedBy = Side.DECODE;
+            }
         }
         if (!success) {
             // The decode turned the request down, so the prefill would wait for it in vain.
@@ -115,7 +140,7 @@ final class PairedExchange implements GenerationCall {
 
     void decodeFrame(byte[] frame) {
         synchronized (this) {
-            if (over) {
+            if (decodeIgnored()) {
                 return;
             }
             decodeCommitted = true;
@@ -129,7 +154,7 @@ final class PairedExchange implements GenerationCall {
 
     void decodeStreamEnded() {
         synchronized (this) {
-            if (over) {
+            if (decodeIgnored()) {
                 return;
             }
             decodeCommitted = true;
@@ -142,7 +167,7 @@ final class PairedExchange implements GenerationCall {
 
     void decodeAnsweredWhole(int status, String contentType, byte[] body) {
         synchronized (this) {
-            if (over) {
+            if (decodeIgnored()) {
                 return;
             }
             heldAnswer = new WholeAnswer(status, contentType, body);
@@ -159,7 +184,7 @@ final class PairedExchange implements GenerationCall {
             if (over) {
                 return;
             }
-            prefillLogprobs = logprobs;
+            merger = new LogprobMerger(logprobs, maxResponseBytes, memory);
             if (!mergeLogprobs) {
                 return;
             }
@@ -174,23 +199,63 @@ final class PairedExchange implements GenerationCall {
 
     void prefillFailed(Kind kind, String problem) {
         synchronized (this) {
-            if (decodeCommitted && !mergeLogprobs) {
+            if (!prefillMatters()) {
                 return;
             }
             fail(failure(Side.PREFILL, kind, problem));
         }
     }
 
+    /**
+     * The prefill turned the request down with a 4xx: claims the client's answer for it unless the decode
+     * answered first; then the decode is cancelled. Returns whether the prefill's answer is wanted.
+     */
+    boolean prefillRejects() {
+        synchronized (this) {
+            if (over || rejectedBy != null || !prefillMatters()) {
+                return false;
+            }
+            rejectedBy = Side.PREFILL;
+        }
+        decode.cancel();
+        return true;
+    }
+
+    /** The (start of the) body of the rejection {@link #prefillRejects} claimed. */
+    void prefillRejected(int status, String contentType, byte[] body) {
+        synchronized (this) {
+            if (over) {
+                return;
+            }
+            end();
+            observer.onResponse(status, contentType, body);
+        }
+        prefill.cancel();
+    }
+
     // ---- either leg
 
     void legFailed(Side side, Exception error) {
+        LOG.debug("{} leg failed", side.label(), error);
         Kind kind = TransportErrors.kind(error);
         String problem = TransportErrors.describe(error);
         if (side == Side.PREFILL) {
             prefillFailed(kind, problem);
-        } else {
-            fail(failure(side, kind, problem));
+            return;
         }
+        synchronized (this) {
+            if (rejectedBy != Side.PREFILL) {
+                fail(failure(side, kind, problem));
+            }
+        }
+    }
+
+    /** A leg's answer could not be held: too large, or no memory left for it. */
+    void cannotHold(Side side, Kind kind) {
+        String problem = kind == Kind.RESPONSE_TOO_LARGE
+                ? "answer larger than the " + maxResponseBytes + "-byte limit on held answers (max-response-bytes)"
+                : "no memory left for its answer in mini-lb's budget";
+        fail(failure(side, kind, problem));
     }
 
     private void legFinished() {
@@ -199,8 +264,9 @@ final class PairedExchange implements GenerationCall {
         }
     }
 
+    /** While the prefill has not finished, the decode is waiting for its KV: the prefill is the one late. */
     private void timedOut() {
-        Side late = decode.isRunning() ? Side.DECODE : Side.PREFILL;
+        Side late = prefill.isRunning() ? Side.PREFILL : Side.DECODE;
         fail(failure(late, Kind.TIMEOUT, TransportErrors.timedOutAfter(timeout)));
         // Also when the client has its answer and only the prefill's draining is left.
         stopLegs();
@@ -208,12 +274,31 @@ final class PairedExchange implements GenerationCall {
 
     // ---- under the monitor
 
+    private boolean decodeIgnored() {
+        return over || rejectedBy == Side.PREFILL;
+    }
+
+    /** A prefill failure ends the generation until the decode committed to an answer that needs nothing more. */
+    private boolean prefillMatters() {
+        return !decodeCommitted || mergeLogprobs;
+    }
+
+    /** Ends the generation: nothing more reaches the observer, and the memory it held is given back. */
+    private void end() {
+        over = true;
+        memory.end();
+    }
+
     private boolean awaitingLogprobs() {
-        return mergeLogprobs && prefillLogprobs == null;
+        return mergeLogprobs && merger == null;
     }
 
     /** Keeps the frame until the prefill's logprobs arrive, and stops reading the decode meanwhile. */
     private void hold(byte[] frame) {
+        if (!memory.tryHold(frame.length)) {
+            cannotHold(Side.DECODE, Kind.OVERLOADED);
+            return;
+        }
         if (heldFrames == null) {
             heldFrames = new ArrayDeque<>();
         }
@@ -223,7 +308,9 @@ final class PairedExchange implements GenerationCall {
 
     private void releaseHeldFrames() {
         while (heldFrames != null && !heldFrames.isEmpty() && !over) {
-            deliver(heldFrames.poll());
+            byte[] frame = heldFrames.poll();
+            deliver(frame);
+            memory.letGo(frame.length);
         }
         if (decodeStreamEnded && !over) {
             endStream();
@@ -231,22 +318,22 @@ final class PairedExchange implements GenerationCall {
     }
 
     private void deliver(byte[] frame) {
-        byte[] merged = frame;
-        if (mergeLogprobs) {
-            try {
-                merged = prefillLogprobs.prependToFrame(frame);
-            } catch (IOException e) {
-                fail(failure(Side.DECODE, Kind.BAD_RESPONSE, "unreadable event for logprob merging: " + reason(e)));
-                return;
-            }
+        if (!mergeLogprobs) {
+            startStream();
+            observer.onFrame(frame);
+            return;
         }
-        startStream();
-        observer.onFrame(merged);
+        byte[] merged = merge(frame, true);
+        if (merged != null) {
+            startStream();
+            observer.onFrame(merged);
+            memory.letGo(merged.length);
+        }
     }
 
     private void endStream() {
         startStream();
-        over = true;
+        end();
         observer.onStreamEnd();
     }
 
@@ -259,20 +346,24 @@ final class PairedExchange implements GenerationCall {
 
     private void answerWhole() {
         WholeAnswer answer = heldAnswer;
-        if (!mergeLogprobs) {
-            over = true;
-            observer.onResponse(answer.status(), answer.contentType(), answer.body());
-            return;
+        byte[] body = mergeLogprobs ? merge(answer.body(), false) : answer.body();
+        if (body != null) {
+            end();
+            observer.onResponse(answer.status(), mergeLogprobs ? MERGED_CONTENT_TYPE : answer.contentType(), body);
         }
-        byte[] merged;
+    }
+
+    /** The decode's frame or whole answer with the prompt's logprobs merged in; null when the generation failed instead. */
+    private byte[] merge(byte[] decodeAnswer, boolean frame) {
         try {
-            merged = prefillLogprobs.prependToBody(answer.body());
+            return frame ? merger.intoFrame(decodeAnswer) : merger.intoBody(decodeAnswer);
         } catch (IOException e) {
-            fail(failure(Side.DECODE, Kind.BAD_RESPONSE, "unreadable answer for logprob merging: " + reason(e)));
-            return;
+            fail(failure(Side.DECODE, Kind.BAD_RESPONSE, "unreadable " + (frame ? "event" : "answer")
+                    + " for logprob merging: " + TransportErrors.unreadable(e)));
+        } catch (CannotHold e) {
+            cannotHold(Side.DECODE, e.kind());
         }
-        over = true;
-        observer.onResponse(answer.status(), MERGED_CONTENT_TYPE, merged);
+        return null;
     }
 
     private void fail(GenerationFailure failure) {
@@ -280,7 +371,7 @@ final class PairedExchange implements GenerationCall {
             if (over) {
                 return;
             }
-            over = true;
+            end();
             stopLegs();
             observer.onFailure(failure);
         }
@@ -293,13 +384,9 @@ final class PairedExchange implements GenerationCall {
         decode.cancel();
     }
 
-    private GenerationFailure failure(Side side, Kind kind, String problem) {
-        String url = side == Side.PREFILL ? pair.prefill().url() : pair.decode().url();
-        return new GenerationFailure(side, kind, side.label() + " " + url + ": " + problem);
-    }
-
-    static String reason(IOException e) {
-        return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+    /** Names the side and what went wrong; never a server's URL, which the log adds. */
+    private static GenerationFailure failure(Side side, Kind kind, String problem) {
+        return new GenerationFailure(side, kind, side.label() + ": " + problem);
     }
 
     private record WholeAnswer(int status, String contentType, byte[] body) {

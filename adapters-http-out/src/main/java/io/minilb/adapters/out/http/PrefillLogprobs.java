@@ -1,141 +1,166 @@
 package io.minilb.adapters.out.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.minilb.adapters.out.http.LogprobSpans.Item;
+import io.minilb.adapters.out.http.LogprobSpans.MetaInfo;
+import io.minilb.adapters.out.http.LogprobSpans.Value;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The prompt's logprobs, which only the prefill computed, per batch item; and their merge into
- * the decode's answer, in front of the decode's own lists. A decode list that is missing or null
- * counts as empty; a decode item without {@code meta_info} (an OpenAI-format answer) is left as it
- * is. Immutable once built, so one instance serves every frame of a stream.
+ * The prompt's logprobs, which only the prefill computed, per batch item; and their merge into the decode's answer,
+ * in front of the decode's own lists. A decode list that is missing or null counts as empty; a decode item without
+ * {@code meta_info} (an OpenAI-format answer) is left as it is.
+ *
+ * <p>Both sides stay bytes: the prefill's lists are kept as the bytes between their brackets, and a merge splices
+ * them into a copy of the decode's bytes (see {@link LogprobSpans}), so merging costs the size of its result rather
+ * than many times the answer as JSON trees would. Immutable once built, so one instance serves every frame of a
+ * stream.
  */
 final class PrefillLogprobs {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> FIELDS =
-            List.of("input_token_logprobs", "input_top_logprobs", "input_token_ids_logprobs");
-    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FRAME_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OPEN = {'['};
+    private static final byte[] CLOSE = {']'};
+    private static final byte[] COMMA = {','};
+    private static final byte[] NOTHING = {};
+    private static final byte[][] FIELD_KEYS = LogprobSpans.FIELDS.stream()
+            .map(field -> ('"' + field + "\":").getBytes(StandardCharsets.US_ASCII))
+            .toArray(byte[][]::new);
 
-    /** Per item index, the lists to prepend, by field name. */
-    private final Map<Integer, ObjectNode> prefixesByItem;
+    /** Per item index, per entry of {@link LogprobSpans#FIELDS}: the list's elements, or null for no list. */
+    private final Map<Integer, byte[][]> prefixesByItem;
+    private final long size;
 
-    private PrefillLogprobs(Map<Integer, ObjectNode> prefixesByItem) {
+    private PrefillLogprobs(Map<Integer, byte[][]> prefixesByItem, long size) {
         this.prefixesByItem = prefixesByItem;
+        this.size = size;
     }
 
     /** From a whole answer: an object, or for a batch a list with one object per item. */
     static PrefillLogprobs fromBody(byte[] body) throws IOException {
-        JsonNode root = JSON.readTree(body);
-        Map<Integer, ObjectNode> prefixes = new HashMap<>();
-        if (root.isArray()) {
-            for (int i = 0; i < root.size(); i++) {
-                prefixes.put(i, prefixesOf(root.get(i)));
-            }
-        } else {
-            prefixes.put(0, prefixesOf(root));
+        var collected = new Collector();
+        for (Item item : LogprobSpans.scan(body, 0, body.length)) {
+            collected.keep(item.position(), body, item.metaInfo());
         }
-        return new PrefillLogprobs(prefixes);
+        return collected.result();
     }
 
-    /** From an event stream: each item's first frame, the item named by the frame's {@code index} (0 if absent). */
-    static PrefillLogprobs fromEventStream(byte[] stream) throws IOException {
-        List<byte[]> frames = new ArrayList<>();
-        new SseFrameSplitter().split(ByteBuffer.wrap(stream), frames::add);
-        Map<Integer, ObjectNode> prefixes = new HashMap<>();
-        for (byte[] frame : frames) {
-            JsonNode item = dataOf(frame);
-            if (item != null && !prefixes.containsKey(indexOf(item))) {
-                prefixes.put(indexOf(item), prefixesOf(item));
-            }
-        }
-        return new PrefillLogprobs(prefixes);
+    /** The bytes kept. */
+    long size() {
+        return size;
     }
 
     /** The decode's whole answer with the prompt's logprobs in front, item by item. */
-    byte[] prependToBody(byte[] decodeBody) throws IOException {
-        JsonNode root = JSON.readTree(decodeBody);
-        if (root.isArray()) {
-            for (int i = 0; i < root.size(); i++) {
-                prependTo(root.get(i), i);
-            }
-        } else {
-            prependTo(root, 0);
+    ByteSplice intoBody(byte[] decodeBody) throws IOException {
+        var splice = new ByteSplice(decodeBody);
+        for (Item item : LogprobSpans.scan(decodeBody, 0, decodeBody.length)) {
+            spliceInto(splice, decodeBody, item.metaInfo(), prefixesByItem.get(item.position()));
         }
-        return JSON.writeValueAsBytes(root);
+        return splice;
     }
 
-    /** The decode's frame with the prompt's logprobs in front; {@code [DONE]} and frames without logprobs pass as they are. */
-    byte[] prependToFrame(byte[] frame) throws IOException {
-        JsonNode item = dataOf(frame);
-        if (item == null || !prependTo(item, indexOf(item))) {
-            return frame;
-        }
-        byte[] json = JSON.writeValueAsBytes(item);
-        byte[] merged = new byte[DATA_PREFIX.length + json.length + FRAME_END.length];
-        System.arraycopy(DATA_PREFIX, 0, merged, 0, DATA_PREFIX.length);
-        System.arraycopy(json, 0, merged, DATA_PREFIX.length, json.length);
-        System.arraycopy(FRAME_END, 0, merged, DATA_PREFIX.length + json.length, FRAME_END.length);
-        return merged;
-    }
-
-    /** Returns whether the item changed. */
-    private boolean prependTo(JsonNode decodeItem, int index) throws IOException {
-        ObjectNode prefixes = prefixesByItem.get(index);
-        if (prefixes == null || prefixes.isEmpty() || !(decodeItem.get("meta_info") instanceof ObjectNode metaInfo)) {
-            return false;
-        }
-        for (var prefix : prefixes.properties()) {
-            JsonNode own = metaInfo.get(prefix.getKey());
-            if (own != null && !own.isNull() && !own.isArray()) {
-                throw new IOException("meta_info." + prefix.getKey() + " is not a list");
-            }
-            ArrayNode merged = metaInfo.arrayNode();
-            merged.addAll((ArrayNode) prefix.getValue());
-            if (own != null && own.isArray()) {
-                merged.addAll((ArrayNode) own);
-            }
-            metaInfo.set(prefix.getKey(), merged);
-        }
-        return true;
-    }
-
-    /** The logprob lists of a prefill item's {@code meta_info}, checked to be lists. */
-    private static ObjectNode prefixesOf(JsonNode item) throws IOException {
-        ObjectNode prefixes = JSON.createObjectNode();
-        JsonNode metaInfo = item.path("meta_info");
-        for (String field : FIELDS) {
-            JsonNode list = metaInfo.get(field);
-            if (list == null || list.isNull()) {
-                continue;
-            }
-            if (!list.isArray()) {
-                throw new IOException("meta_info." + field + " is not a list");
-            }
-            prefixes.set(field, list);
-        }
-        return prefixes;
-    }
-
-    /** The JSON of a {@code data:} frame; null for {@code [DONE]} and frames without data. */
-    private static JsonNode dataOf(byte[] frame) throws IOException {
+    /**
+     * The decode's frame with the prompt's logprobs of the item it names in front; {@code [DONE]} and frames without
+     * logprobs give an empty splice, whose result is the frame itself.
+     */
+    ByteSplice intoFrame(byte[] frame) throws IOException {
+        var splice = new ByteSplice(frame);
         int start = SseFrames.dataStart(frame);
         if (start < 0 || SseFrames.isDone(frame)) {
-            return null;
+            return splice;
         }
-        return JSON.readTree(frame, start, SseFrames.contentEnd(frame) - start);
+        for (Item item : LogprobSpans.scan(frame, start, SseFrames.contentEnd(frame))) {
+            spliceInto(splice, frame, item.metaInfo(), prefixesByItem.get(item.indexField()));
+        }
+        return splice;
     }
 
-    private static int indexOf(JsonNode item) {
-        return item.path("index").asInt(0);
+    private static void spliceInto(ByteSplice splice, byte[] doc, MetaInfo metaInfo, byte[][] prefixes) {
+        if (prefixes == null) {
+            return;
+        }
+        List<byte[]> missingFields = new ArrayList<>();
+        for (int field = 0; field < prefixes.length; field++) {
+            byte[] prefix = prefixes[field];
+            if (prefix == null) {
+                continue;
+            }
+            Value own = metaInfo.fields()[field];
+            switch (own.kind()) {
+                case LIST -> {
+                    if (prefix.length > 0) {
+                        splice.insert(own.start() + 1, prefix, own.isEmptyList(doc) ? NOTHING : COMMA);
+                    }
+                }
+                case NULL -> splice.replace(own.start(), own.end() - own.start(), OPEN, prefix, CLOSE);
+                case ABSENT -> missingFields.addAll(List.of(COMMA, FIELD_KEYS[field], OPEN, prefix, CLOSE));
+            }
+        }
+        if (!missingFields.isEmpty()) {
+            // Each missing field went in as ",key:[...]": the first comma goes after them instead, if anything follows.
+            missingFields.remove(0);
+            if (!metaInfo.empty()) {
+                missingFields.add(COMMA);
+            }
+            splice.insert(metaInfo.start() + 1, missingFields.toArray(byte[][]::new));
+        }
+    }
+
+    /**
+     * Collects the prefill's lists item by item (of a whole answer, or of a stream), keeping only the first frame of each item of an event stream:
+     * feed it frames as they arrive and drop them.
+     */
+    static final class Collector {
+
+        private final Map<Integer, byte[][]> prefixesByItem = new HashMap<>();
+        private long size;
+
+        /** Keeps the lists of the item this frame names, unless an earlier frame had them; returns the bytes kept. */
+        long accept(byte[] frame) throws IOException {
+            int start = SseFrames.dataStart(frame);
+            if (start < 0 || SseFrames.isDone(frame)) {
+                return 0;
+            }
+            long before = size;
+            for (Item item : LogprobSpans.scan(frame, start, SseFrames.contentEnd(frame))) {
+                if (!prefixesByItem.containsKey(item.indexField())) {
+                    keep(item.indexField(), frame, item.metaInfo());
+                }
+            }
+            return size - before;
+        }
+
+        PrefillLogprobs result() {
+            return new PrefillLogprobs(Map.copyOf(prefixesByItem), size);
+        }
+
+        private void keep(int index, byte[] doc, MetaInfo metaInfo) {
+            byte[][] prefixes = new byte[LogprobSpans.FIELDS.size()][];
+            for (int field = 0; field < prefixes.length; field++) {
+                Value list = metaInfo.fields()[field];
+                if (list.kind() == LogprobSpans.Kind.LIST) {
+                    prefixes[field] = elements(doc, list);
+                    size += prefixes[field].length;
+                }
+            }
+            prefixesByItem.put(index, prefixes);
+        }
+
+        /** What is between a list's brackets, without surrounding whitespace. */
+        private static byte[] elements(byte[] doc, Value list) {
+            int from = list.start() + 1;
+            int to = list.end() - 1;
+            while (from < to && (doc[from] & 0xff) <= ' ') {
+                from++;
+            }
+            while (to > from && (doc[to - 1] & 0xff) <= ' ') {
+                to--;
+            }
+            return Arrays.copyOfRange(doc, from, to);
+        }
     }
 }

@@ -4,62 +4,99 @@ import io.minilb.application.generation.GenerationFailure.Kind;
 import io.minilb.application.generation.Side;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the prefill's response, which the client never sees: an error status fails the
- * generation, logprobs are kept when asked for, and everything else is read and dropped so the
+ * Reads the prefill's response, which the client never sees but for a 4xx: a 4xx is the client's answer (its first
+ * {@link #REJECTION_BODY_BYTES}), any other error status fails the generation, logprobs are kept when asked for
+ * (only their lists, and of a stream only each item's first frame), and everything else is read and dropped so the
  * connection goes back to the pool.
  */
 final class PrefillResponse implements LegListener {
 
-    /** How much of an error body goes into the failure message. */
-    private static final int SNIPPET_LENGTH = 200;
+    /** How much of a 4xx body the client gets: SGLang's rejections are a line of JSON. */
+    static final int REJECTION_BODY_BYTES = 64 * 1024;
 
     private final PairedExchange exchange;
     private final boolean stream;
     private final boolean keepLogprobs;
+    private final int maxResponseBytes;
+    private final HeldMemory memory;
     private int status;
-    /** The start of a non-2xx body, until it is reported. */
-    private ByteAccumulator errorBody;
+    private String contentType;
+    /** The start of a 4xx body, until it is passed on. */
+    private HeldBody rejection;
     /** The whole body, when the logprobs in it may be needed. */
-    private ByteAccumulator logprobBody;
+    private HeldBody logprobBody;
+    /** The frames of a stream, when the logprobs in them may be needed. */
+    private BoundedFrames logprobFrames;
+    private PrefillLogprobs.Collector collected;
 
-    PrefillResponse(PairedExchange exchange, boolean stream, boolean keepLogprobs) {
+    PrefillResponse(PairedExchange exchange, boolean stream, boolean keepLogprobs, int maxResponseBytes,
+            HeldMemory memory) {
         this.exchange = exchange;
         this.stream = stream;
         this.keepLogprobs = keepLogprobs;
+        this.maxResponseBytes = maxResponseBytes;
+        this.memory = memory;
     }
 
     @Override
     public void onHead(int status, String contentType) {
         this.status = status;
-        if (!PairedExchange.isSuccess(status)) {
-            errorBody = new ByteAccumulator(SNIPPET_LENGTH);
+        this.contentType = contentType;
+        if (status >= 400 && status < 500) {
+            if (exchange.prefillRejects()) {
+                rejection = new HeldBody(REJECTION_BODY_BYTES, memory);
+            }
+        } else if (!PairedExchange.isSuccess(status)) {
+            exchange.prefillFailed(Kind.UPSTREAM_ERROR, "answered HTTP " + status);
+        } else if (keepLogprobs && stream) {
+            logprobFrames = new BoundedFrames(maxResponseBytes, memory);
+            collected = new PrefillLogprobs.Collector();
         } else if (keepLogprobs) {
-            logprobBody = new ByteAccumulator();
+            logprobBody = new HeldBody(maxResponseBytes, memory);
         }
     }
 
     @Override
     public void onData(ByteBuffer chunk) {
-        if (errorBody != null) {
-            errorBody.append(chunk, Math.min(chunk.remaining(), SNIPPET_LENGTH - errorBody.size()));
-            if (errorBody.size() == SNIPPET_LENGTH) {
-                reportErrorStatus();
+        try {
+            if (rejection != null) {
+                keepRejection(chunk);
+            } else if (logprobBody != null) {
+                logprobBody.append(chunk);
+            } else if (logprobFrames != null) {
+                for (byte[] frame : logprobFrames.split(chunk)) {
+                    collect(frame);
+                }
             }
-        } else if (logprobBody != null) {
-            logprobBody.append(chunk);
+        } catch (CannotHold e) {
+            refuse(e);
+        } catch (IOException e) {
+            unreadable(e);
         }
         chunk.position(chunk.limit());
     }
 
     @Override
     public void onEnd() {
-        if (errorBody != null) {
-            reportErrorStatus();
-        } else if (logprobBody != null) {
-            reportLogprobs();
+        try {
+            if (rejection != null) {
+                passRejectionOn();
+            } else if (logprobBody != null) {
+                byte[] body = logprobBody.take();
+                logprobBody = null;
+                PrefillLogprobs logprobs = PrefillLogprobs.fromBody(body);
+                hold(logprobs.size());
+                memory.letGo(body.length);
+                exchange.prefillLogprobsArrived(logprobs);
+            } else if (collected != null) {
+                exchange.prefillLogprobsArrived(collected.result());
+            }
+        } catch (CannotHold e) {
+            refuse(e);
+        } catch (IOException e) {
+            unreadable(e);
         }
     }
 
@@ -68,20 +105,45 @@ final class PrefillResponse implements LegListener {
         exchange.legFailed(Side.PREFILL, error);
     }
 
-    /** Fails without waiting for the rest of a long error body. */
-    private void reportErrorStatus() {
-        String snippet = new String(errorBody.toByteArray(), StandardCharsets.UTF_8).strip();
-        errorBody = null;
-        exchange.prefillFailed(Kind.UPSTREAM_ERROR, "answered HTTP " + status + (snippet.isEmpty() ? "" : ": " + snippet));
+    /** Passes the rejection on once it is complete or as long as the client gets, without waiting for more. */
+    private void keepRejection(ByteBuffer chunk) throws CannotHold {
+        int length = Math.min(chunk.remaining(), rejection.room());
+        rejection.append(chunk.slice(chunk.position(), length));
+        if (rejection.room() == 0) {
+            passRejectionOn();
+        }
     }
 
-    private void reportLogprobs() {
-        byte[] body = logprobBody.toByteArray();
-        try {
-            exchange.prefillLogprobsArrived(
-                    stream ? PrefillLogprobs.fromEventStream(body) : PrefillLogprobs.fromBody(body));
-        } catch (IOException e) {
-            exchange.prefillFailed(Kind.BAD_RESPONSE, "unreadable logprobs: " + PairedExchange.reason(e));
+    private void passRejectionOn() throws CannotHold {
+        byte[] body = rejection.take();
+        rejection = null;
+        exchange.prefillRejected(status, contentType, body);
+    }
+
+    private void collect(byte[] frame) throws IOException, CannotHold {
+        hold(collected.accept(frame));
+    }
+
+    private void hold(long bytes) throws CannotHold {
+        if (!memory.tryHold(bytes)) {
+            throw CannotHold.noBudget();
         }
+    }
+
+    private void refuse(CannotHold e) {
+        stopKeeping();
+        exchange.cannotHold(Side.PREFILL, e.kind());
+    }
+
+    private void unreadable(IOException e) {
+        stopKeeping();
+        exchange.prefillFailed(Kind.BAD_RESPONSE, "unreadable logprobs: " + TransportErrors.unreadable(e));
+    }
+
+    private void stopKeeping() {
+        rejection = null;
+        logprobBody = null;
+        logprobFrames = null;
+        collected = null;
     }
 }

@@ -18,6 +18,16 @@ final class SseFrameSplitter {
     private boolean lineIsCarriageReturn;
     private boolean frameHasContent;
 
+    /** The bytes of the unfinished frame. */
+    int pendingSize() {
+        return pending.size();
+    }
+
+    /** The memory kept for unfinished frames: the largest one so far. */
+    int retainedBytes() {
+        return pending.capacity();
+    }
+
     /** Consumes all of {@code chunk}, passing each frame it completes to {@code frames}. */
     void split(ByteBuffer chunk, Consumer<byte[]> frames) {
         int frameStart = chunk.position();

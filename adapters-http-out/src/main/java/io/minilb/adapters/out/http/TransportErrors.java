@@ -1,17 +1,20 @@
 package io.minilb.adapters.out.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.minilb.application.generation.GenerationFailure;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
 
-/** Says what a failed connection to a backend means, in the words clients and logs get. */
+/** Says what a failed connection to a backend, or an unreadable answer, means, in the words clients and logs get. */
 final class TransportErrors {
 
     private TransportErrors() {
@@ -27,7 +30,10 @@ final class TransportErrors {
         return GenerationFailure.Kind.UNREACHABLE;
     }
 
-    /** A short phrase such as "connection refused". */
+    /**
+     * A short phrase such as "connection refused", from a fixed vocabulary: exception texts can name library
+     * classes or quote a server, and clients get this phrase.
+     */
     static String describe(Throwable error) {
         String message = String.valueOf(error.getMessage());
         String lowerCase = message.toLowerCase(Locale.ROOT);
@@ -36,6 +42,9 @@ final class TransportErrors {
         }
         if (error instanceof ConnectTimeoutException) {
             return "no connection within the connect timeout";
+        }
+        if (error instanceof SocketTimeoutException) {
+            return "timed out reading the response";
         }
         if (error instanceof UnknownHostException) {
             return "unknown host";
@@ -48,9 +57,24 @@ final class TransportErrors {
             return "connection closed before the response was complete";
         }
         if (error instanceof HttpException) {
-            return "malformed response: " + message;
+            return "malformed response";
         }
-        return error.getMessage() == null ? error.getClass().getSimpleName() : message;
+        if (error instanceof CancellationException) {
+            return "cancelled";
+        }
+        return "connection failed";
+    }
+
+    /** Why an answer could not be read, in words fit for a client: no parser's or library's names. */
+    static String unreadable(IOException e) {
+        if (e instanceof LogprobSpans.MalformedLogprobs) {
+            return e.getMessage();
+        }
+        if (e instanceof JsonProcessingException json && json.getLocation() != null
+                && json.getLocation().getByteOffset() >= 0) {
+            return "invalid JSON at byte " + json.getLocation().getByteOffset();
+        }
+        return "invalid JSON";
     }
 
     static String timedOutAfter(Duration timeout) {

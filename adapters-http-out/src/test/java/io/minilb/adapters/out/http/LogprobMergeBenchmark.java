@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Logprob merge of a {@code /generate} with {@code return_logprob}: read the prompt's logprobs from the prefill's
  * answer ({@link PrefillLogprobs#fromBody}) and put them in front of the decode's
- * ({@link PrefillLogprobs#prependToBody}); and, for a stream, the merge into one decode frame
- * ({@link PrefillLogprobs#prependToFrame}). 100 prompt tokens and 32 output tokens per item; the batch has 4 items.
+ * ({@link PrefillLogprobs#intoBody}); and, for a stream, the merge into one decode frame
+ * ({@link PrefillLogprobs#intoFrame}). 100 prompt tokens and 32 output tokens per item; the batch has 4 items.
  * In the package because {@code PrefillLogprobs} is package-private; named {@code *Benchmark} so surefire does not
  * run it. Run with integration-tests/benchmark/jmh.sh.
  */
@@ -93,18 +93,18 @@ public class LogprobMergeBenchmark {
     /** Non-streaming, single item: parse the prefill's answer, merge into the decode's. */
     @Benchmark
     public byte[] mergeSingle() throws IOException {
-        return PrefillLogprobs.fromBody(prefillSingle).prependToBody(decodeSingle);
+        return PrefillLogprobs.fromBody(prefillSingle).intoBody(decodeSingle).toByteArray();
     }
 
     /** Non-streaming batch of 4 items. */
     @Benchmark
     public byte[] mergeBatch() throws IOException {
-        return PrefillLogprobs.fromBody(prefillBatch).prependToBody(decodeBatch);
+        return PrefillLogprobs.fromBody(prefillBatch).intoBody(decodeBatch).toByteArray();
     }
 
     /** Streaming: the prompt's logprobs (parsed once per stream) into one decode frame. */
     @Benchmark
     public byte[] mergeStreamFrame() throws IOException {
-        return streamPrefix.prependToFrame(decodeFrame);
+        return streamPrefix.intoFrame(decodeFrame).toByteArray();
     }
 }
