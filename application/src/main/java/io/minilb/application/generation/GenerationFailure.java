@@ -17,7 +17,7 @@ public record GenerationFailure(Side side, Kind kind, String message) {
         UNREACHABLE("backend_unreachable", 502),
         /** No complete answer within the request timeout. */
         TIMEOUT("backend_timeout", 504),
-        /** The prefill answered with a non-2xx status. */
+        /** The prefill answered with a status that is neither a success nor a client error (4xx, passed on as is). */
         UPSTREAM_ERROR("backend_error", 502),
         /** A response that could not be read as the protocol says. */
         BAD_RESPONSE("bad_backend_response", 502),

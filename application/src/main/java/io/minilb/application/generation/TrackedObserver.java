@@ -32,7 +32,8 @@ final class TrackedObserver implements GenerationObserver {
 
     @Override
     public void onResponse(int status, String contentType, byte[] body) {
-        if (status >= 400) {
+        // A 4xx is the client's own error, passed on from whichever leg rejected the request first: not a failure.
+        if (status >= 500) {
             String url = pair.decode().url();
             failureLog.log(url + " HTTP " + status, suppressed -> LOG.warn("{} failed: decode answered HTTP {} (server {}){}",
                     endpoint.path(), status, url, suppressedNote(suppressed)));

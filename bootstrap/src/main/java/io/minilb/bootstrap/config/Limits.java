@@ -1,5 +1,6 @@
 package io.minilb.bootstrap.config;
 
+import io.minilb.adapters.out.http.ResponseLimits;
 import java.util.OptionalLong;
 
 /**
@@ -20,7 +21,7 @@ public record Limits(
         int streamBufferBytes) {
 
     public static final long DEFAULT_MAX_PAYLOAD_BYTES = 256L * 1024 * 1024;
-    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = ResponseLimits.DEFAULT_MAX_RESPONSE_BYTES;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_STREAM_BUFFER_BYTES = 64 * 1024;
 

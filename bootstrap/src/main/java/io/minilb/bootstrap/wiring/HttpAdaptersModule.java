@@ -9,7 +9,9 @@ import io.minilb.adapters.out.http.BackendClientSettings;
 import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.adapters.out.http.HttpClientInferenceBackend;
 import io.minilb.adapters.out.http.HttpClientWorkerAdminClient;
+import io.minilb.adapters.out.http.ResponseLimits;
 import io.minilb.application.lifecycle.ServingState;
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
@@ -28,8 +30,9 @@ public final class HttpAdaptersModule extends AbstractModule {
 
     @Provides
     @Singleton
-    InferenceBackend inferenceBackend(CloseableHttpAsyncClient client, MiniLbConfig config) {
-        return new HttpClientInferenceBackend(client, config.requestTimeout());
+    InferenceBackend inferenceBackend(CloseableHttpAsyncClient client, MiniLbConfig config, MemoryBudget budget) {
+        return new HttpClientInferenceBackend(client, config.requestTimeout(),
+                new ResponseLimits((int) config.limits().maxResponseBytes()), budget);
     }
 
     @Provides
