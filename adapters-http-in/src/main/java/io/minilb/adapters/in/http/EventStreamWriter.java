@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import io.minilb.application.generation.GenerationCall;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.xnio.ChannelListener;
 import org.xnio.channels.StreamSinkChannel;
 
@@ -15,23 +17,42 @@ import org.xnio.channels.StreamSinkChannel;
  * one write at a time, and flushed as soon as the queue is empty, so each frame reaches the client when it arrives.
  * When the client reads slowly the channel's write listener resumes the writing once it can take more (the pattern
  * of Undertow's {@code ServerSentEventConnection}).
+ *
+ * <p>The queue is bounded by back-pressure on the generation: past {@code bufferBytes} not yet written to the client
+ * the call is paused (the decode then waits on TCP), and resumed once the client has taken half of them. Frames that
+ * arrive while the decode stops are still queued. Pausing and resuming are decided on the IO thread only, so they
+ * cannot be reordered.
  */
 final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
 
     private static final ByteBuffer END_OF_STREAM = ByteBuffer.allocate(0);
 
     private final HttpServerExchange exchange;
+    private final int bufferBytes;
     private final Runnable onWriteFailure;
     private final Queue<ByteBuffer> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicLong unwrittenBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     // IO thread only
     private StreamSinkChannel channel;
     private ByteBuffer writing;
+    private GenerationCall call;
+    private boolean paused;
 
-    EventStreamWriter(HttpServerExchange exchange, Runnable onWriteFailure) {
+    EventStreamWriter(HttpServerExchange exchange, int bufferBytes, Runnable onWriteFailure) {
         this.exchange = exchange;
+        this.bufferBytes = bufferBytes;
         this.onWriteFailure = onWriteFailure;
+    }
+
+    /**
+     * The call to pause and resume; known only once routing returned, after frames may have arrived. Runs on the
+     * IO thread.
+     */
+    void regulate(GenerationCall generation) {
+        call = generation;
+        applyBackPressure();
     }
 
     /** Sends the status and headers now, before the first frame. */
@@ -40,6 +61,7 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
     }
 
     void write(byte[] frame) {
+        unwrittenBytes.addAndGet(frame.length);
         queued.add(ByteBuffer.wrap(frame));
         scheduleDrain();
     }
@@ -75,8 +97,23 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
             } else {
                 channel.resumeWrites();
             }
+            applyBackPressure();
         } catch (IOException e) {
             onWriteFailure.run();
+        }
+    }
+
+    private void applyBackPressure() {
+        if (call == null) {
+            return;
+        }
+        long unwritten = unwrittenBytes.get();
+        if (!paused && unwritten > bufferBytes) {
+            paused = true;
+            call.pause();
+        } else if (paused && unwritten <= bufferBytes / 2) {
+            paused = false;
+            call.resume();
         }
     }
 
@@ -104,7 +141,7 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
                 channel.shutdownWrites(); // the flush that follows completes the exchange
                 return true;
             }
-            channel.write(writing);
+            unwrittenBytes.addAndGet(-channel.write(writing));
             if (writing.hasRemaining()) {
                 return false;
             }
