@@ -1,14 +1,13 @@
 package io.minilb.adapters.in.http;
 
+import io.minilb.application.generation.GenerationCall;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import io.minilb.application.generation.GenerationCall;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.xnio.ChannelListener;
 import org.xnio.channels.StreamSinkChannel;
 
@@ -18,41 +17,33 @@ import org.xnio.channels.StreamSinkChannel;
  * When the client reads slowly the channel's write listener resumes the writing once it can take more (the pattern
  * of Undertow's {@code ServerSentEventConnection}).
  *
- * <p>The queue is bounded by back-pressure on the generation: past {@code bufferBytes} not yet written to the client
- * the call is paused (the decode then waits on TCP), and resumed once the client has taken half of them. Frames that
- * arrive while the decode stops are still queued. Pausing and resuming are decided on the IO thread only, so they
- * cannot be reordered.
+ * <p>The queue is bounded by back-pressure on the generation (see {@link StreamBackPressure}): past
+ * {@code bufferBytes} not yet written to the client the call is paused, so the decode waits on TCP, and resumed once
+ * the client has taken half of them. Frames that still arrive while the decode stops are queued.
  */
 final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
 
     private static final ByteBuffer END_OF_STREAM = ByteBuffer.allocate(0);
 
     private final HttpServerExchange exchange;
-    private final int bufferBytes;
+    private final StreamBackPressure backPressure;
     private final Runnable onWriteFailure;
     private final Queue<ByteBuffer> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicLong unwrittenBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     // IO thread only
     private StreamSinkChannel channel;
     private ByteBuffer writing;
-    private GenerationCall call;
-    private boolean paused;
 
     EventStreamWriter(HttpServerExchange exchange, int bufferBytes, Runnable onWriteFailure) {
         this.exchange = exchange;
-        this.bufferBytes = bufferBytes;
+        this.backPressure = new StreamBackPressure(bufferBytes);
         this.onWriteFailure = onWriteFailure;
     }
 
-    /**
-     * The call to pause and resume; known only once routing returned, after frames may have arrived. Runs on the
-     * IO thread.
-     */
-    void regulate(GenerationCall generation) {
-        call = generation;
-        applyBackPressure();
+    /** The call to pause and resume, known once routing returned. Runs on the IO thread. */
+    void regulate(GenerationCall call) {
+        backPressure.attach(call);
     }
 
     /** Sends the status and headers now, before the first frame. */
@@ -61,7 +52,7 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
     }
 
     void write(byte[] frame) {
-        unwrittenBytes.addAndGet(frame.length);
+        backPressure.queued(frame.length);
         queued.add(ByteBuffer.wrap(frame));
         scheduleDrain();
     }
@@ -97,23 +88,9 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
             } else {
                 channel.resumeWrites();
             }
-            applyBackPressure();
+            backPressure.resumeIfCaughtUp();
         } catch (IOException e) {
             onWriteFailure.run();
-        }
-    }
-
-    private void applyBackPressure() {
-        if (call == null) {
-            return;
-        }
-        long unwritten = unwrittenBytes.get();
-        if (!paused && unwritten > bufferBytes) {
-            paused = true;
-            call.pause();
-        } else if (paused && unwritten <= bufferBytes / 2) {
-            paused = false;
-            call.resume();
         }
     }
 
@@ -141,7 +118,7 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
                 channel.shutdownWrites(); // the flush that follows completes the exchange
                 return true;
             }
-            unwrittenBytes.addAndGet(-channel.write(writing));
+            backPressure.written(channel.write(writing));
             if (writing.hasRemaining()) {
                 return false;
             }
