@@ -115,7 +115,7 @@ class RequestReadTimeoutTest {
     }
 
     /** Reads what the server sent (a 408 for a partial body); true once it closed or reset the connection. */
-    private static boolean closedByServer(SocketChannel client) {
+    static boolean closedByServer(SocketChannel client) {
         ByteBuffer sink = ByteBuffer.allocate(1024);
         try {
             int read;
