@@ -51,7 +51,7 @@ final class GenerationHandler implements HttpHandler {
 
     private void onBodyFailure(HttpServerExchange exchange, IOException failure) {
         if (exchange.isResponseStarted()) {
-            return; // the receiver keeps reading a chunked body and may report it too big again
+            return; // already answered (413, 503 or 408) while the body was still arriving
         }
         if (failure instanceof Receiver.RequestToLargeException) {
             exchange.setPersistent(false); // so the rest of the body is not read just to be discarded
