@@ -1,5 +1,6 @@
 package io.minilb.bootstrap.config;
 
+import io.minilb.adapters.in.http.HttpServerSettings;
 import io.minilb.adapters.out.http.ResponseLimits;
 import java.util.OptionalLong;
 
@@ -22,8 +23,8 @@ public record Limits(
 
     public static final long DEFAULT_MAX_PAYLOAD_BYTES = 256L * 1024 * 1024;
     public static final long DEFAULT_MAX_RESPONSE_BYTES = ResponseLimits.DEFAULT_MAX_RESPONSE_BYTES;
-    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-    public static final int DEFAULT_STREAM_BUFFER_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = HttpServerSettings.DEFAULT_MAX_CONNECTIONS;
+    public static final int DEFAULT_STREAM_BUFFER_BYTES = HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES;
 
     public Limits {
         requireAtLeastOne(maxPayloadBytes, "--max-payload-bytes");

@@ -1,5 +1,6 @@
 package io.minilb.bootstrap.config;
 
+import io.minilb.adapters.in.http.HttpServerSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ public record Timeouts(Duration request, Duration admin, Duration shutdownGrace,
     public static final Duration DEFAULT_REQUEST = Duration.ofSeconds(1800);
     public static final Duration DEFAULT_ADMIN = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_REQUEST_READ = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REQUEST_READ = HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT;
 
     public Timeouts {
         requirePositive(request, "--request-timeout-secs");

@@ -16,6 +16,7 @@ import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
+import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 
@@ -43,9 +44,11 @@ public final class HttpAdaptersModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MiniLbHttpServer httpServer(
-            RouteGenerationUseCase routing, ClusterAdminUseCase admin, ServingState state, MiniLbConfig config) {
-        return new MiniLbHttpServer(routing, admin, state,
-                new HttpServerSettings(config.host(), config.port(), config.limits().maxPayloadBytes()));
+    MiniLbHttpServer httpServer(RouteGenerationUseCase routing, ClusterAdminUseCase admin, ServingState state,
+            MiniLbConfig config, MemoryBudget budget) {
+        Limits limits = config.limits();
+        return new MiniLbHttpServer(routing, admin, state, new HttpServerSettings(config.host(), config.port(),
+                limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
+                limits.streamBufferBytes()), budget);
     }
 }

@@ -10,6 +10,8 @@ final class ErrorBody {
     static final String NOT_FOUND = "not_found";
     static final String METHOD_NOT_ALLOWED = "method_not_allowed";
     static final String INTERNAL = "internal_error";
+    static final String REQUEST_TIMEOUT = "request_timeout";
+    static final String OVERLOADED = "overloaded";
     static final String BACKEND_UNREACHABLE = "backend_unreachable";
     static final String BACKEND_UNHEALTHY = "backend_unhealthy";
     static final String BACKEND_ERROR = "backend_error";

@@ -1,5 +1,6 @@
 package io.minilb.adapters.in.http;
 
+import io.minilb.application.generation.GenerationCall;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
@@ -15,12 +16,17 @@ import org.xnio.channels.StreamSinkChannel;
  * one write at a time, and flushed as soon as the queue is empty, so each frame reaches the client when it arrives.
  * When the client reads slowly the channel's write listener resumes the writing once it can take more (the pattern
  * of Undertow's {@code ServerSentEventConnection}).
+ *
+ * <p>The queue is bounded by back-pressure on the generation (see {@link StreamBackPressure}): past
+ * {@code bufferBytes} not yet written to the client the call is paused, so the decode waits on TCP, and resumed once
+ * the client has taken half of them. Frames that still arrive while the decode stops are queued.
  */
 final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
 
     private static final ByteBuffer END_OF_STREAM = ByteBuffer.allocate(0);
 
     private final HttpServerExchange exchange;
+    private final StreamBackPressure backPressure;
     private final Runnable onWriteFailure;
     private final Queue<ByteBuffer> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -29,9 +35,15 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
     private StreamSinkChannel channel;
     private ByteBuffer writing;
 
-    EventStreamWriter(HttpServerExchange exchange, Runnable onWriteFailure) {
+    EventStreamWriter(HttpServerExchange exchange, int bufferBytes, Runnable onWriteFailure) {
         this.exchange = exchange;
+        this.backPressure = new StreamBackPressure(bufferBytes);
         this.onWriteFailure = onWriteFailure;
+    }
+
+    /** The call to pause and resume, known once routing returned. Runs on the IO thread. */
+    void regulate(GenerationCall call) {
+        backPressure.attach(call);
     }
 
     /** Sends the status and headers now, before the first frame. */
@@ -40,6 +52,7 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
     }
 
     void write(byte[] frame) {
+        backPressure.queued(frame.length);
         queued.add(ByteBuffer.wrap(frame));
         scheduleDrain();
     }
@@ -75,6 +88,7 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
             } else {
                 channel.resumeWrites();
             }
+            backPressure.resumeIfCaughtUp();
         } catch (IOException e) {
             onWriteFailure.run();
         }
@@ -104,7 +118,7 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
                 channel.shutdownWrites(); // the flush that follows completes the exchange
                 return true;
             }
-            channel.write(writing);
+            backPressure.written(channel.write(writing));
             if (writing.hasRemaining()) {
                 return false;
             }

@@ -2,6 +2,7 @@ package io.minilb.adapters.in.http;
 
 import io.minilb.application.generation.Endpoint;
 import io.minilb.application.generation.GenerationRequest;
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
@@ -10,27 +11,29 @@ import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 
 /**
- * A generation route: reads the body without blocking, refuses what no backend should see (too big: 413, not a
- * usable JSON object: 400), and hands the rest to the use case.
+ * A generation route: reads the body without blocking and within its limits (see {@link BoundedBodyReader}),
+ * refuses what no backend should see (too big: 413, not a usable JSON object: 400), and hands the rest to the use
+ * case.
  */
 final class GenerationHandler implements HttpHandler {
 
     private final RouteGenerationUseCase generations;
     private final Endpoint endpoint;
-    private final int maxPayloadBytes;
+    private final BoundedBodyReader.Limits bodyLimits;
+    private final int streamBufferBytes;
 
-    GenerationHandler(RouteGenerationUseCase generations, Endpoint endpoint, int maxPayloadBytes) {
+    GenerationHandler(
+            RouteGenerationUseCase generations, Endpoint endpoint, HttpServerSettings settings, MemoryBudget budget) {
         this.generations = generations;
         this.endpoint = endpoint;
-        this.maxPayloadBytes = maxPayloadBytes;
+        this.bodyLimits = new BoundedBodyReader.Limits(
+                (int) settings.maxPayloadBytes(), settings.requestReadTimeout(), budget);
+        this.streamBufferBytes = settings.streamBufferBytes();
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Receiver receiver = exchange.getRequestReceiver();
-        // Checked against Content-Length before reading, and against the bytes read for a chunked body.
-        receiver.setMaxBufferSize(maxPayloadBytes);
-        receiver.receiveFullBytes(this::onBody, this::onBodyFailure);
+        BoundedBodyReader.read(exchange, bodyLimits, this::onBody, this::onBodyFailure);
     }
 
     private void onBody(HttpServerExchange exchange, byte[] body) {
@@ -42,17 +45,18 @@ final class GenerationHandler implements HttpHandler {
             return;
         }
         // Dispatching keeps Undertow from ending the exchange: the answer comes later, from the use case.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> GenerationResponder.start(exchange, generations, request));
+        exchange.dispatch(SameThreadExecutor.INSTANCE,
+                () -> GenerationResponder.start(exchange, generations, request, streamBufferBytes));
     }
 
     private void onBodyFailure(HttpServerExchange exchange, IOException failure) {
         if (exchange.isResponseStarted()) {
-            return; // the receiver keeps reading a chunked body and may report it too big again
+            return; // already answered (413, 503 or 408) while the body was still arriving
         }
         if (failure instanceof Receiver.RequestToLargeException) {
             exchange.setPersistent(false); // so the rest of the body is not read just to be discarded
             Responses.error(exchange, 413, ErrorBody.INVALID_REQUEST,
-                    "request body is larger than the limit of " + maxPayloadBytes + " bytes");
+                    "request body is larger than the limit of " + bodyLimits.maxPayloadBytes() + " bytes");
             return;
         }
         Responses.dropClient(exchange); // the client went away mid-body

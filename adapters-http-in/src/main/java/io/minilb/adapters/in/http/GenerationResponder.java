@@ -27,14 +27,15 @@ final class GenerationResponder implements GenerationObserver {
     private volatile boolean streaming;
     private volatile boolean outcomeArrived;
 
-    private GenerationResponder(HttpServerExchange exchange) {
+    private GenerationResponder(HttpServerExchange exchange, int streamBufferBytes) {
         this.exchange = exchange;
-        this.stream = new EventStreamWriter(exchange, () -> Responses.dropClient(exchange));
+        this.stream = new EventStreamWriter(exchange, streamBufferBytes, () -> Responses.dropClient(exchange));
     }
 
     /** Routes the request and ties the call to the exchange. Runs on the exchange's IO thread. */
-    static void start(HttpServerExchange exchange, RouteGenerationUseCase generations, GenerationRequest request) {
-        var responder = new GenerationResponder(exchange);
+    static void start(HttpServerExchange exchange, RouteGenerationUseCase generations, GenerationRequest request,
+            int streamBufferBytes) {
+        var responder = new GenerationResponder(exchange, streamBufferBytes);
         GenerationCall call;
         try {
             call = generations.route(request, responder);
@@ -51,6 +52,7 @@ final class GenerationResponder implements GenerationObserver {
             next.proceed();
         });
         ClientHangupWatch.start(exchange, () -> Responses.dropClient(exchange));
+        responder.stream.regulate(call);
     }
 
     @Override

@@ -5,7 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -25,7 +28,16 @@ final class RawHttpConnection implements AutoCloseable {
     private final OutputStream out;
 
     RawHttpConnection(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /** A connection whose receive buffer is asked to be that small (0: the system's), to make a slow reader. */
+    RawHttpConnection(int port, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // before connecting, so the window is small from the start
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(10_000);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
@@ -78,6 +90,17 @@ final class RawHttpConnection implements AutoCloseable {
     /** True when the server closed the connection: the next read sees its end. */
     boolean closedByServer() throws IOException {
         return in.read() == -1;
+    }
+
+    /** True when the server closed the connection, abruptly (a reset) or not; false if it sends a byte instead. */
+    boolean closedOrResetByServer() {
+        try {
+            return in.read() == -1;
+        } catch (SocketException e) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String readLine() throws IOException {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verifyNoInteractions;
 
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,7 +76,7 @@ class RoutingTest {
     @Test
     void theBoundPortIsTheEphemeralOneAndUnknownBeforeStart() {
         var notStarted = new MiniLbHttpServer(generations, admin, server.servingState,
-                new HttpServerSettings("127.0.0.1", 0, 1));
+                RunningServer.settings(Duration.ofSeconds(1), 1, 1), new MemoryBudget(1));
 
         assertThat(server.port()).isPositive();
         assertThatThrownBy(notStarted::port).isInstanceOf(IllegalStateException.class);
@@ -82,7 +84,8 @@ class RoutingTest {
 
     @Test
     void settingsRefuseALimitUndertowCannotBuffer() {
-        assertThatThrownBy(() -> new HttpServerSettings("0.0.0.0", 8000, 1L + Integer.MAX_VALUE))
+        assertThatThrownBy(() -> new HttpServerSettings("0.0.0.0", 8000, 1L + Integer.MAX_VALUE,
+                Duration.ofSeconds(1), 1, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,12 +1,14 @@
 package io.minilb.adapters.in.http;
 
 import io.minilb.application.lifecycle.ServingState;
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /** A started server on an ephemeral port, with an HTTP/1.1 client pointed at it. */
 final class RunningServer implements AutoCloseable {
@@ -18,9 +20,21 @@ final class RunningServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin) {
-        server = new MiniLbHttpServer(
-                generations, admin, servingState, new HttpServerSettings("127.0.0.1", 0, MAX_PAYLOAD_BYTES));
+        this(generations, admin, settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT,
+                HttpServerSettings.DEFAULT_MAX_CONNECTIONS, HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES),
+                new MemoryBudget(Long.MAX_VALUE));
+    }
+
+    RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, HttpServerSettings settings,
+            MemoryBudget memoryBudget) {
+        server = new MiniLbHttpServer(generations, admin, servingState, settings, memoryBudget);
         server.start();
+    }
+
+    /** Loopback, an ephemeral port and {@link #MAX_PAYLOAD_BYTES}, with the given client limits. */
+    static HttpServerSettings settings(Duration requestReadTimeout, int maxConnections, int streamBufferBytes) {
+        return new HttpServerSettings(
+                "127.0.0.1", 0, MAX_PAYLOAD_BYTES, requestReadTimeout, maxConnections, streamBufferBytes);
     }
 
     int port() {
