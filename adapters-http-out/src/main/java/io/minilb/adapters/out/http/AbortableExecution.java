@@ -1,7 +1,9 @@
 package io.minilb.adapters.out.http;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.EndpointInfo;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.async.AsyncExecChain;
@@ -10,8 +12,10 @@ import org.apache.hc.client5.http.async.AsyncExecRuntime;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
 import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * One execution on the shared client, which {@link #abort} ends for real at whatever stage it is in:
@@ -38,6 +42,10 @@ import org.apache.hc.core5.util.TimeValue;
  * it grants to a cancelled request); a connect is never cancelled but given back when it ends,
  * within the connect timeout, its pool entry counted until then; an exchange is cancelled and its
  * connection closed.
+ *
+ * <p>The runtime also enforces the request config's connection request timeout on a pending lease:
+ * the pool checks it only when it is leased from or released to, so a lease queued behind
+ * connections that all stay busy would otherwise wait until one of them ends.
  */
 final class AbortableExecution {
 
@@ -74,6 +82,8 @@ final class AbortableExecution {
     private Stage stage = Stage.IDLE;
     /** The lease or the exchange in progress, once its call has returned. */
     private Cancellable inProgress;
+    /** The pending lease was cancelled for waiting longer than the connection request timeout. */
+    private boolean leaseExpired;
 
     AbortableExecution() {
         context.setAttribute(ATTRIBUTE, this);
@@ -141,6 +151,7 @@ final class AbortableExecution {
         }
         stage = next;
         inProgress = null;
+        leaseExpired = false;
         return true;
     }
 
@@ -152,9 +163,21 @@ final class AbortableExecution {
         return aborted;
     }
 
-    private synchronized void stageEnded() {
+    /** Whether the lease is still pending; if so, it is marked expired, to be cancelled by the caller. */
+    private synchronized boolean expire(Cancellable lease) {
+        if (stage == Stage.LEASING && inProgress == lease && !aborted) {
+            leaseExpired = true;
+        }
+        return leaseExpired;
+    }
+
+    /** Ends the stage; says whether it was a lease that expired. */
+    private synchronized boolean stageEnded() {
+        boolean expired = leaseExpired;
         stage = Stage.IDLE;
         inProgress = null;
+        leaseExpired = false;
+        return expired;
     }
 
     /** Returns the endpoint on which nothing was sent to the pool, or discards it if it has no connection. */
@@ -194,6 +217,15 @@ final class AbortableExecution {
             Cancellable lease = delegate.acquireEndpoint(id, route, state, context, new StageCallback(callback));
             if (record(Stage.LEASING, lease)) {
                 lease.cancel();
+            } else {
+                Timeout patience = context.getRequestConfigOrDefault().getConnectionRequestTimeout();
+                if (Timeout.isPositive(patience)) {
+                    CompletableFuture.delayedExecutor(patience.toMilliseconds(), TimeUnit.MILLISECONDS).execute(() -> {
+                        if (expire(lease)) {
+                            lease.cancel();
+                        }
+                    });
+                }
             }
             return lease;
         }
@@ -312,8 +344,11 @@ final class AbortableExecution {
 
             @Override
             public void cancelled() {
-                stageEnded();
-                next.cancelled();
+                if (stageEnded()) {
+                    next.failed(new ConnectionRequestTimeoutException("no connection free in the pool in time"));
+                } else {
+                    next.cancelled();
+                }
             }
         }
     }

@@ -49,6 +49,8 @@ public final class BackendHttpClients {
                         .setTcpNoDelay(true)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
+                        // Without it a request would wait up to 3 minutes for a connection of a full pool.
+                        .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout()))
                         .setRedirectsEnabled(false)
                         .setContentCompressionEnabled(false)
                         .setExpectContinueEnabled(false)

@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.minilb.adapters.out.http.RecordingObserver.Failure;
 import io.minilb.adapters.out.http.RecordingObserver.Response;
 import io.minilb.application.generation.Endpoint;
+import io.minilb.application.generation.GenerationCall;
+import io.minilb.application.generation.GenerationFailure;
 import io.minilb.application.generation.GenerationRequest;
 import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
@@ -103,13 +105,32 @@ class ConnectionReleaseTest extends PooledClientTest {
         assertReleased(decode);
     }
 
+    @Test
+    void aRequestWaitsForAConnectionOfAFullPoolAtMostTheConnectTimeout() throws Exception {
+        var prefill = stub(StubServer.Exchange::hangUntilClosed);
+        var decode = stub(StubServer.Exchange::hangUntilClosed);
+        var leaseTimeout = Duration.ofMillis(500);
+        try (var oneConnectionPerServer = BackendHttpClients.start(new BackendClientSettings(leaseTimeout, 1, 2))) {
+            var backend = new HttpClientInferenceBackend(oneConnectionPerServer, Duration.ofSeconds(30));
+            var holding = new RecordingObserver();
+            var call = generate(backend, prefill.url(), decode.url(), holding);
+            prefill.nextRequest();
+            decode.nextRequest();
+
+            var waiting = new RecordingObserver();
+            generate(backend, prefill.url(), decode.url(), waiting);
+
+            // Well before the first generation ends (the stubs hang for 10 s), which is when the pool would look again.
+            assertThat(waiting.outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOfSatisfying(Failure.class,
+                    failure -> assertThat(failure.failure().kind()).isEqualTo(GenerationFailure.Kind.OVERLOADED));
+            assertThat(holding.outcome).isNotDone();
+            call.cancel();
+        }
+    }
+
     /** Runs the generations, {@link #CONCURRENCY} at a time, and waits for them all to end. */
     private List<RecordingObserver> storm(String prefillUrl, String decodeUrl) throws InterruptedException {
         var backend = new HttpClientInferenceBackend(pooled, Duration.ofSeconds(30));
-        var prefill = PrefillWorker.of(prefillUrl, 8998);
-        var pair = new BackendPair(prefill, new DecodeWorker(decodeUrl));
-        var request = new GenerationRequest(Endpoint.GENERATE,
-                assignment -> "{\"text\":\"hi\"}".getBytes(UTF_8), false, false, OptionalInt.empty());
         var inFlight = new Semaphore(CONCURRENCY);
         List<RecordingObserver> observers = new ArrayList<>();
         for (int i = 0; i < GENERATIONS; i++) {
@@ -117,10 +138,19 @@ class ConnectionReleaseTest extends PooledClientTest {
             var observer = new RecordingObserver();
             observer.outcome.whenComplete((outcome, error) -> inFlight.release());
             observers.add(observer);
-            backend.generate(pair, BootstrapAssignment.single(prefill, new BootstrapRoom(i)), request, observer);
+            generate(backend, prefillUrl, decodeUrl, observer);
         }
         assertThat(inFlight.tryAcquire(CONCURRENCY, 60, SECONDS)).as("every generation ended").isTrue();
         return observers;
+    }
+
+    private static GenerationCall generate(
+            HttpClientInferenceBackend backend, String prefillUrl, String decodeUrl, RecordingObserver observer) {
+        var prefill = PrefillWorker.of(prefillUrl, 8998);
+        var pair = new BackendPair(prefill, new DecodeWorker(decodeUrl));
+        var request = new GenerationRequest(Endpoint.GENERATE,
+                assignment -> "{\"text\":\"hi\"}".getBytes(UTF_8), false, false, OptionalInt.empty());
+        return backend.generate(pair, BootstrapAssignment.single(prefill, new BootstrapRoom(42)), request, observer);
     }
 
     /** The client ports the server's requests came from: one per connection. */
