@@ -220,11 +220,13 @@ final class AbortableExecution {
             } else {
                 Timeout patience = context.getRequestConfigOrDefault().getConnectionRequestTimeout();
                 if (Timeout.isPositive(patience)) {
-                    CompletableFuture.delayedExecutor(patience.toMilliseconds(), TimeUnit.MILLISECONDS).execute(() -> {
-                        if (expire(lease)) {
-                            lease.cancel();
-                        }
-                    });
+                    // On the JDK's shared delay scheduler thread, like the generations' own deadlines.
+                    CompletableFuture.delayedExecutor(patience.toMilliseconds(), TimeUnit.MILLISECONDS, Runnable::run)
+                            .execute(() -> {
+                                if (expire(lease)) {
+                                    lease.cancel();
+                                }
+                            });
                 }
             }
             return lease;

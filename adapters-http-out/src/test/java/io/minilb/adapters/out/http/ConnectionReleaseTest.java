@@ -76,6 +76,8 @@ class ConnectionReleaseTest extends PooledClientTest {
 
         storm(prefill.url(), decode.url());
 
+        // The refusals were complete answers, so their connections were kept.
+        assertThat(clientPorts(prefill)).hasSizeLessThanOrEqualTo(PER_ROUTE);
         assertReleased(prefill);
         assertReleased(decode);
     }
@@ -87,6 +89,7 @@ class ConnectionReleaseTest extends PooledClientTest {
 
         storm(prefill.url(), decode.url());
 
+        assertThat(clientPorts(decode)).hasSizeLessThanOrEqualTo(PER_ROUTE);
         assertReleased(prefill);
         assertReleased(decode);
     }
