@@ -29,7 +29,7 @@ public final class BackendHttpClients {
     private BackendHttpClients() {
     }
 
-    /** A started client; the caller closes it on shutdown. */
+    /** A started client; the caller ends it with {@link #stop} on shutdown. */
     public static CloseableHttpAsyncClient start(BackendClientSettings settings) {
         var connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)

@@ -44,7 +44,7 @@ class ConnectionReleaseTest extends PooledClientTest {
      * count more than the pool holds: up to twice as many were seen. Leaked connections were hundreds.
      */
     private static final long PEAK_BOUND = 4L * PER_ROUTE;
-    /** Idle pooled connections are evicted after 2 s, by a thread that checks every 2 s. */
+    /** Pooled connections idle for 2 s are closed by an evictor thread that checks every few seconds. */
     private static final Duration EVICTED = Duration.ofSeconds(15);
 
     private CloseableHttpAsyncClient pooled;
