@@ -7,6 +7,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
@@ -22,10 +23,13 @@ public final class BackendHttpClients {
      */
     private static final TimeValue MAX_IDLE = TimeValue.ofSeconds(2);
 
+    /** How long {@link #stop} lets connections close by themselves before closing them outright. */
+    private static final TimeValue STOP_GRACE = TimeValue.ofSeconds(1);
+
     private BackendHttpClients() {
     }
 
-    /** A started client; the caller closes it on shutdown. */
+    /** A started client; the caller ends it with {@link #stop} on shutdown. */
     public static CloseableHttpAsyncClient start(BackendClientSettings settings) {
         var connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
@@ -45,6 +49,8 @@ public final class BackendHttpClients {
                         .setTcpNoDelay(true)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
+                        // Without it a request would wait up to 3 minutes for a connection of a full pool.
+                        .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout()))
                         .setRedirectsEnabled(false)
                         .setContentCompressionEnabled(false)
                         .setExpectContinueEnabled(false)
@@ -55,7 +61,7 @@ public final class BackendHttpClients {
                 // Keeps the data that arrives with a server's abrupt close (see DeferredEndOfStream).
                 .setIoSessionDecorator(DeferredEndOfStream.DECORATOR)
                 .setIOSessionListener(DeferredEndOfStream.LISTENER)
-                .addExecInterceptorFirst("mini-lb-abortable-execution", AbortableExecution.RUNTIME_RECORDER)
+                .addExecInterceptorFirst("mini-lb-abortable-execution", AbortableExecution.GUARD)
                 // A retried generation would reach a server twice with the same bootstrap room.
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
@@ -68,5 +74,23 @@ public final class BackendHttpClients {
                 .build();
         client.start();
         return client;
+    }
+
+    /**
+     * Stops a client from {@link #start}, within about a second. Its IO threads close their
+     * connections and end by themselves first: closing the client outright closes their selectors
+     * under them, and each then logs a {@code ClosedSelectorException} as an error as it ends
+     * (httpcore5 5.4, {@code SingleCoreIOReactor.doTerminate}). What is still open after the grace
+     * period is closed outright.
+     */
+    public static void stop(CloseableHttpAsyncClient client) {
+        client.initiateShutdown();
+        try {
+            client.awaitShutdown(STOP_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            client.close(CloseMode.IMMEDIATE);
+        }
     }
 }

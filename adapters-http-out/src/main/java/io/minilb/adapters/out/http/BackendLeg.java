@@ -66,9 +66,14 @@ final class BackendLeg implements AsyncResponseConsumer<Void> {
         execution.started(client.execute(request, this, null, execution.context(), new Outcome()));
     }
 
-    /** Aborts the leg, closing its connection if the response is not complete yet. Idempotent. */
+    /**
+     * Aborts the leg, closing its connection if the response is not complete yet. Idempotent. A leg
+     * whose response is complete is left alone: its connection goes back to the pool right after.
+     */
     void cancel() {
-        execution.abort();
+        if (!finished) {
+            execution.abort();
+        }
     }
 
     boolean isRunning() {

@@ -11,8 +11,10 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.util.DeadlineTimeoutException;
 
 /** Says what a failed connection to a backend, or an unreadable answer, means, in the words clients and logs get. */
 final class TransportErrors {
@@ -21,6 +23,9 @@ final class TransportErrors {
     }
 
     static GenerationFailure.Kind kind(Throwable error) {
+        if (isPoolFull(error)) {
+            return GenerationFailure.Kind.OVERLOADED;
+        }
         if (error instanceof SocketTimeoutException && !(error instanceof ConnectTimeoutException)) {
             return GenerationFailure.Kind.TIMEOUT;
         }
@@ -39,6 +44,9 @@ final class TransportErrors {
         String lowerCase = message.toLowerCase(Locale.ROOT);
         if (error instanceof ConnectException && lowerCase.contains("refused")) {
             return "connection refused";
+        }
+        if (isPoolFull(error)) {
+            return "no free connection to it within the connect timeout (the connection pool is full)";
         }
         if (error instanceof ConnectTimeoutException) {
             return "no connection within the connect timeout";
@@ -75,6 +83,11 @@ final class TransportErrors {
             return "invalid JSON at byte " + json.getLocation().getByteOffset();
         }
         return "invalid JSON";
+    }
+
+    /** A lease that waited its connection request timeout: the pool's own check or the one of AbortableExecution. */
+    private static boolean isPoolFull(Throwable error) {
+        return error instanceof DeadlineTimeoutException || error instanceof ConnectionRequestTimeoutException;
     }
 
     static String timedOutAfter(Duration timeout) {

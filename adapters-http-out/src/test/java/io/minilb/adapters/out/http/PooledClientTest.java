@@ -3,7 +3,6 @@ package io.minilb.adapters.out.http;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.core5.io.CloseMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,7 @@ abstract class PooledClientTest {
 
     @AfterAll
     static void closeClient() {
-        client.close(CloseMode.IMMEDIATE);
+        BackendHttpClients.stop(client);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.minilb.adapters.out.http;
 
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
@@ -49,6 +50,7 @@ final class StubServer implements AutoCloseable {
     private StubServer(Script script) {
         undertow = Undertow.builder()
                 .addHttpListener(0, "127.0.0.1")
+                .setServerOption(UndertowOptions.ENABLE_STATISTICS, true)
                 .setHandler(new BlockingHandler(exchange -> serve(exchange, script)))
                 .build();
         undertow.start();
@@ -68,6 +70,16 @@ final class StubServer implements AutoCloseable {
     String url() {
         var address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
         return "http://127.0.0.1:" + address.getPort();
+    }
+
+    /** Connections accepted and not closed yet, by either side. */
+    long openConnections() {
+        return undertow.getListenerInfo().get(0).getConnectorStatistics().getActiveConnections();
+    }
+
+    /** The most connections that were open at once. */
+    long peakOpenConnections() {
+        return undertow.getListenerInfo().get(0).getConnectorStatistics().getMaxActiveConnections();
     }
 
     /** The next request received, waiting for it if need be. */
