@@ -6,13 +6,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * An output stream that keeps what is written in fixed-size chunks, ready to be written to a channel one chunk
- * at a time. A body of tens of MB is then held once, never copied into one contiguous array (which a growing
- * array or {@code toByteArray()} would do, at twice the size), and a socket write of one chunk copies at most a
- * chunk into the JDK's temporary direct buffer.
+ * An output stream that keeps what is written in chunks, ready to be written to a channel one chunk at a time. A
+ * body of tens of MB is then held once, never copied into one contiguous array (which a growing array or
+ * {@code toByteArray()} would do, at twice the size), and a socket write of one chunk copies at most a chunk into
+ * the JDK's temporary direct buffer. Chunks start small and double up to {@link #MAX_CHUNK}, so that a small body
+ * (an SSE frame) costs about its size, and a large one wastes at most one chunk.
  */
 final class ByteChunks extends OutputStream {
-    static final int CHUNK_SIZE = 64 * 1024;
+    static final int MAX_CHUNK = 64 * 1024;
+    private static final int FIRST_CHUNK = 256;
 
     private final Deque<ByteBuffer> chunks = new ArrayDeque<>();
     private ByteBuffer current;
@@ -38,7 +40,7 @@ final class ByteChunks extends OutputStream {
 
     private ByteBuffer room() {
         if (current == null || !current.hasRemaining()) {
-            current = ByteBuffer.allocate(CHUNK_SIZE);
+            current = ByteBuffer.allocate(current == null ? FIRST_CHUNK : Math.min(2 * current.capacity(), MAX_CHUNK));
             chunks.add(current);
         }
         return current;
@@ -48,20 +50,9 @@ final class ByteChunks extends OutputStream {
         return size;
     }
 
-    /**
-     * The chunks, ready for reading; this stream is not to be written any more. The last one is cut to its
-     * content, so that a small body (an SSE frame) does not hold a whole chunk while it waits to be written.
-     */
+    /** The chunks, ready for reading; nothing is to be written any more. */
     Deque<ByteBuffer> drain() {
-        Deque<ByteBuffer> written = new ArrayDeque<>(chunks);
-        chunks.clear();
-        current = null;
-        written.forEach(ByteBuffer::flip);
-        ByteBuffer last = written.peekLast();
-        if (last != null && last.remaining() < CHUNK_SIZE) {
-            written.pollLast();
-            written.add(ByteBuffer.allocate(last.remaining()).put(last).flip());
-        }
-        return written;
+        chunks.forEach(ByteBuffer::flip);
+        return chunks;
     }
 }
