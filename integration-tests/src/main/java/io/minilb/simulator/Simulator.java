@@ -152,7 +152,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     public SimulatorState state() {
-        return stats.snapshot(config.mode(), faults.current());
+        return stats.snapshot(config.mode(), faults.current(), http.openConnections());
     }
 
     public Faults faults() {

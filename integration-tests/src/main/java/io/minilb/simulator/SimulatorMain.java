@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
                 + "deterministic in the prompt.",
             "",
             "Admin API, on the HTTP port, a prefill's bootstrap port and --admin-port:",
-            "  GET  /_sim/state   requests, recent bodies, rooms, in-flight, cancelled",
+            "  GET  /_sim/state   requests, recent bodies, rooms, in-flight, cancelled, open connections, streams",
             "  GET  /_sim/faults  the faults in force",
             "  POST /_sim/faults  e.g. {\"error_status\": 503}; {\"hang\": null} clears",
             "  POST /_sim/reset   clear faults and history",

@@ -57,7 +57,7 @@ final class PdPair implements AutoCloseable {
         return join(response, Duration.ofSeconds(10));
     }
 
-    static HttpResponse<String> join(CompletableFuture<HttpResponse<String>> response, Duration timeout) {
+    static <T> HttpResponse<T> join(CompletableFuture<HttpResponse<T>> response, Duration timeout) {
         try {
             return response.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (Exception e) {

@@ -49,13 +49,17 @@ public final class DecodeLeg implements Leg {
         }));
     }
 
-    /** Emits an item's tokens on schedule: each one due {@code msPerToken} after the previous, the first at once. */
+    /**
+     * Emits an item's tokens on schedule: each one due {@code msPerToken} after the previous, the first at once.
+     * While a streaming client lags behind, it waits, and then resumes at the same pace rather than in a burst.
+     */
     private static final class TokenPacer {
         private final ItemOutput output;
         private final Generation generation;
         private final double msPerToken;
         private final long promptHash;
-        private final long startNanos = System.nanoTime();
+        private long startNanos = System.nanoTime();
+        private long pausedNanos;
 
         TokenPacer(ItemOutput output, Generation generation, double msPerToken) {
             this.output = output;
@@ -78,11 +82,22 @@ public final class DecodeLeg implements Leg {
                     output.finish(maxTokens);
                 }
                 generation.progress(output, position);
+                if (output.isFinished() || exchange.isFinished()) {
+                    return;
+                }
+                if (generation.waitForClient(this::resumeAfterPause)) {
+                    pausedNanos = System.nanoTime();
+                    return;
+                }
                 wait = Math.round(output.tokenCount() * msPerToken) - (System.nanoTime() - startNanos) / 1_000_000;
-            } while (!output.isFinished() && !exchange.isFinished() && wait <= 0);
-            if (!output.isFinished() && !exchange.isFinished()) {
-                exchange.schedule(wait, this::emitDueTokens);
-            }
+            } while (wait <= 0);
+            exchange.schedule(wait, this::emitDueTokens);
+        }
+
+        /** The time spent waiting for the client does not count as generation time. */
+        private void resumeAfterPause() {
+            startNanos += System.nanoTime() - pausedNanos;
+            emitDueTokens();
         }
     }
 

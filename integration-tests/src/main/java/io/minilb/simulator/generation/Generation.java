@@ -3,8 +3,6 @@ package io.minilb.simulator.generation;
 import io.minilb.simulator.Faults;
 import io.minilb.simulator.RoomEvent;
 import io.minilb.simulator.http.AsyncExchange;
-import io.minilb.simulator.http.Json;
-import io.minilb.simulator.http.Responses;
 import io.minilb.simulator.http.SseStream;
 import io.minilb.simulator.state.SimulatorStats;
 import java.util.ArrayList;
@@ -45,7 +43,10 @@ public final class Generation {
             return;
         }
         if (request.stream()) {
-            generation.stream = exchange.openStream(faults.dropAfterFrames());
+            SseStream stream = exchange.openStream(faults.dropAfterFrames());
+            generation.stream = stream;
+            stats.streamOpened(stream, request.items().stream().map(item -> item.target().room()).toList());
+            exchange.onFinish(() -> stats.streamClosed(stream));
         }
         for (ItemOutput output : generation.outputs) {
             if (exchange.isFinished()) {
@@ -63,6 +64,19 @@ public final class Generation {
         return faults;
     }
 
+    /**
+     * Whether the streaming client lags so far behind that generating more would only pile frames up in memory;
+     * if so, {@code resume} runs once it has caught up. A real SGLang server stalls the same way: its streaming
+     * response awaits each send, and the send waits while the socket's write buffer is full.
+     */
+    public boolean waitForClient(Runnable resume) {
+        if (stream == null || !stream.isBackedUp()) {
+            return false;
+        }
+        stream.whenDrained(resume);
+        return true;
+    }
+
     /** An item gained the tokens from {@code firstNewToken} on, or finished, or both. */
     public void progress(ItemOutput output, int firstNewToken) {
         if (exchange.isFinished()) {
@@ -70,7 +84,7 @@ public final class Generation {
         }
         if (stream != null) {
             format.progressFrames(request, output, firstNewToken, exchange.elapsedSeconds())
-                    .forEach(frame -> stream.send(Json.write(frame)));
+                    .forEach(stream::send);
         }
         if (output.isFinished()) {
             stats.room(RoomEvent.COMPLETED, output.item().target().room());
@@ -87,21 +101,21 @@ public final class Generation {
         }
         stats.room(failure.event(), output.item().target().room());
         if (stream != null) {
-            stream.send(Json.write(SglangErrors.streamFrame(failure.status(), failure.message())));
+            stream.send(SglangErrors.streamFrame(failure.status(), failure.message()));
             stream.end();
         } else {
-            exchange.respond(failure.status(), Responses.JSON, Json.write(SglangErrors.body(failure.status(), failure.message())));
+            exchange.respond(failure.status(), SglangErrors.body(failure.status(), failure.message()));
         }
     }
 
     private void complete() {
         if (stream != null) {
-            format.closingFrames(request, outputs).forEach(frame -> stream.send(Json.write(frame)));
+            format.closingFrames(request, outputs).forEach(stream::send);
             stream.end();
         } else if (faults.dropAfterFrames() != null) {
             exchange.drop();
         } else {
-            exchange.respond(200, Responses.JSON, Json.write(format.body(request, outputs, exchange.elapsedSeconds())));
+            exchange.respond(200, format.body(request, outputs, exchange.elapsedSeconds()));
         }
     }
 

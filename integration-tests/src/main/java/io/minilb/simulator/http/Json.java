@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /** The simulator's one JSON mapper and shorthands for building trees. */
@@ -27,6 +28,15 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a tree as bytes, without the intermediate string {@link #write} makes. */
+    public static void writeTo(OutputStream out, JsonNode node) {
+        try {
+            MAPPER.writeValue(out, node);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

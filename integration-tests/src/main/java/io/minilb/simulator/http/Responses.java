@@ -27,7 +27,7 @@ public final class Responses {
         exchange.endExchange();
     }
 
-    static void send(HttpServerExchange exchange, int status, String contentType, String body) {
+    private static void send(HttpServerExchange exchange, int status, String contentType, String body) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         exchange.getResponseSender().send(body);

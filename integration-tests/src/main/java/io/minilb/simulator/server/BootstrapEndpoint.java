@@ -55,13 +55,13 @@ public final class BootstrapEndpoint {
         stats.room(RoomEvent.CLAIMED, id);
         AsyncExchange claim = AsyncExchange.begin(exchange, AsyncExchange.Tracker.NONE);
         claim.onFinish(() -> rooms.release(room));
-        claim.schedule(timeoutMillis, () -> claim.respond(504, Responses.JSON, Json.write(SglangErrors.body(504,
-                "no prefill request for bootstrap_room " + id + " arrived within " + timeoutMillis + " ms"))));
+        claim.schedule(timeoutMillis, () -> claim.respond(504, SglangErrors.body(504,
+                "no prefill request for bootstrap_room " + id + " arrived within " + timeoutMillis + " ms")));
         room.kv().whenComplete((kv, failure) -> claim.execute(() -> {
             if (failure == null) {
-                claim.respond(200, Responses.JSON, Json.write(kvJson(kv)));
+                claim.respond(200, kvJson(kv));
             } else {
-                claim.respond(500, Responses.JSON, Json.write(SglangErrors.body(500, failure.getMessage())));
+                claim.respond(500, SglangErrors.body(500, failure.getMessage()));
             }
         }));
     }

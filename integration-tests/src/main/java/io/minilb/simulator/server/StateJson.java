@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.simulator.RecordedRequest;
 import io.minilb.simulator.RoomEvent;
 import io.minilb.simulator.SimulatorState;
+import io.minilb.simulator.StreamState;
 import io.minilb.simulator.http.Json;
 
 /** {@link SimulatorState} as {@code GET /_sim/state} reports it. */
@@ -15,8 +16,15 @@ final class StateJson {
     static ObjectNode write(SimulatorState state) {
         ObjectNode json = Json.object()
                 .put("mode", state.mode().sglangName())
+                .put("open_connections", state.openConnections())
                 .put("in_flight_requests", state.inFlightRequests())
                 .put("cancelled_requests", state.cancelledRequests());
+        ArrayNode streams = json.putArray("streams");
+        for (StreamState stream : state.streams()) {
+            ObjectNode entry = streams.addObject();
+            stream.rooms().forEach(entry.putArray("rooms")::add);
+            entry.put("frames", stream.frames()).put("unwritten_bytes", stream.unwrittenBytes());
+        }
         ObjectNode counts = json.putObject("request_counts");
         state.requestCounts().forEach(counts::put);
         ArrayNode recent = json.putArray("recent_requests");

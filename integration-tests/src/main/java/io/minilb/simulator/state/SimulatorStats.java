@@ -6,7 +6,9 @@ import io.minilb.simulator.Mode;
 import io.minilb.simulator.RecordedRequest;
 import io.minilb.simulator.RoomEvent;
 import io.minilb.simulator.SimulatorState;
+import io.minilb.simulator.StreamState;
 import io.minilb.simulator.http.AsyncExchange;
+import io.minilb.simulator.http.SseStream;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ public final class SimulatorStats implements AsyncExchange.Tracker {
     private final Map<RoomEvent, BoundedHistory<Long>> rooms = new EnumMap<>(RoomEvent.class);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong cancelled = new AtomicLong();
+    private final Map<SseStream, List<Long>> openStreams = new ConcurrentHashMap<>();
 
     public SimulatorStats(int historySize) {
         recentRequests = new BoundedHistory<>(historySize);
@@ -43,6 +46,15 @@ public final class SimulatorStats implements AsyncExchange.Tracker {
         rooms.get(event).add(room);
     }
 
+    /** A streamed answer started, for the items of these bootstrap rooms. */
+    public void streamOpened(SseStream stream, List<Long> rooms) {
+        openStreams.put(stream, rooms);
+    }
+
+    public void streamClosed(SseStream stream) {
+        openStreams.remove(stream);
+    }
+
     @Override
     public void started() {
         inFlight.incrementAndGet();
@@ -56,12 +68,15 @@ public final class SimulatorStats implements AsyncExchange.Tracker {
         }
     }
 
-    public SimulatorState snapshot(Mode mode, Faults faults) {
+    public SimulatorState snapshot(Mode mode, Faults faults, int openConnections) {
         Map<String, Long> counts = new TreeMap<>();
         requestCounts.forEach((path, count) -> counts.put(path, count.sum()));
         Map<RoomEvent, List<Long>> roomsByEvent = new EnumMap<>(RoomEvent.class);
         rooms.forEach((event, history) -> roomsByEvent.put(event, history.snapshot()));
-        return new SimulatorState(mode, inFlight.get(), cancelled.get(), Map.copyOf(counts),
+        List<StreamState> streams = openStreams.entrySet().stream()
+                .map(open -> new StreamState(open.getValue(), open.getKey().frames(), open.getKey().unwrittenBytes()))
+                .toList();
+        return new SimulatorState(mode, openConnections, inFlight.get(), cancelled.get(), streams, Map.copyOf(counts),
                 recentRequests.snapshot(), roomsByEvent, faults);
     }
 
