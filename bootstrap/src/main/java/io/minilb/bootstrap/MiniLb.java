@@ -7,6 +7,7 @@ import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
 import com.google.inject.spi.Message;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
+import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
@@ -17,7 +18,6 @@ import java.util.Collection;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +107,7 @@ public final class MiniLb implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
-        backendClient.close(CloseMode.IMMEDIATE);
+        BackendHttpClients.stop(backendClient);
         LOG.info("mini-lb stopped");
     }
 
@@ -115,7 +115,7 @@ public final class MiniLb implements AutoCloseable {
         try {
             server.start();
         } catch (RuntimeException e) {
-            backendClient.close(CloseMode.IMMEDIATE);
+            BackendHttpClients.stop(backendClient);
             throw new PortUnavailableException(config.host(), config.port(), e);
         }
         LOG.info("mini-lb {} listening on {}; prefill [{}]; decode [{}]; policy prefill={} decode={}; "

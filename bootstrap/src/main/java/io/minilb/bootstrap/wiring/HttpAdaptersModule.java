@@ -25,8 +25,8 @@ public final class HttpAdaptersModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CloseableHttpAsyncClient backendHttpClient() {
-        return BackendHttpClients.start(BackendClientSettings.defaults());
+    CloseableHttpAsyncClient backendHttpClient(MiniLbConfig config) {
+        return BackendHttpClients.start(BackendClientSettings.forClientConnections(config.limits().maxConnections()));
     }
 
     @Provides

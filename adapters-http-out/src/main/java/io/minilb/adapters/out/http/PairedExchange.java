@@ -60,6 +60,8 @@ final class PairedExchange implements GenerationCall {
     // Guarded by this.
     private boolean over;
     private boolean decodeCommitted;
+    /** The decode's status line arrived. */
+    private boolean decodeAnswerBegan;
     /** The leg whose 4xx (or, for the decode, any non-2xx) answers the client, once one has claimed it. */
     private Side rejectedBy;
     private boolean mergeLogprobs;
@@ -123,6 +125,7 @@ final class PairedExchange implements GenerationCall {
     void decodeAnswered(int status, boolean streaming) {
         boolean success = isSuccess(status);
         synchronized (this) {
+            decodeAnswerBegan = true;
             if (rejectedBy == Side.PREFILL) {
                 return;
             }
@@ -265,9 +268,25 @@ final class PairedExchange implements GenerationCall {
     }
 
     /** While the prefill has not finished, the decode is waiting for its KV: the prefill is the one late. */
+    /**
+     * Names the server that kept the generation waiting. A prefill that has not finished while the decode has begun
+     * its answer (SGLang starts a stream before the KV arrives) left the decode waiting for KV: the prefill's timeout.
+     * When neither said anything it cannot be told apart (a frozen decode leaves its prefill waiting too): the decode
+     * is named, and the message says neither answered.
+     */
     private void timedOut() {
-        Side late = prefill.isRunning() ? Side.PREFILL : Side.DECODE;
-        fail(failure(late, Kind.TIMEOUT, TransportErrors.timedOutAfter(timeout)));
+        boolean decodeBegan;
+        synchronized (this) {
+            decodeBegan = decodeAnswerBegan;
+        }
+        String problem = TransportErrors.timedOutAfter(timeout);
+        if (!prefill.isRunning()) {
+            fail(failure(Side.DECODE, Kind.TIMEOUT, problem));
+        } else if (decodeBegan) {
+            fail(failure(Side.PREFILL, Kind.TIMEOUT, problem + " (the decode was waiting for its KV)"));
+        } else {
+            fail(failure(Side.DECODE, Kind.TIMEOUT, problem + " without an answer from either server"));
+        }
         // Also when the client has its answer and only the prefill's draining is left.
         stopLegs();
     }

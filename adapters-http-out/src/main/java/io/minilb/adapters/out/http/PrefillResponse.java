@@ -15,6 +15,12 @@ final class PrefillResponse implements LegListener {
 
     /** How much of a 4xx body the client gets: SGLang's rejections are a line of JSON. */
     static final int REJECTION_BODY_BYTES = 64 * 1024;
+    /**
+     * How much of another error's body is read before the generation fails: an error body this short has usually
+     * arrived whole with its status line, so the connection goes back to the pool instead of being closed (a storm of
+     * 503s would otherwise cost a new connection each); a longer one is not waited for.
+     */
+    static final int ERROR_BODY_DRAIN_BYTES = 16 * 1024;
 
     private final PairedExchange exchange;
     private final boolean stream;
@@ -23,6 +29,8 @@ final class PrefillResponse implements LegListener {
     private final HeldMemory memory;
     private int status;
     private String contentType;
+    /** Bytes of an error status's body read so far, or -1 when the status was not an error. */
+    private long errorBodyBytes = -1;
     /** The start of a 4xx body, until it is passed on. */
     private HeldBody rejection;
     /** The whole body, when the logprobs in it may be needed. */
@@ -49,7 +57,7 @@ final class PrefillResponse implements LegListener {
                 rejection = new HeldBody(REJECTION_BODY_BYTES, memory);
             }
         } else if (!PairedExchange.isSuccess(status)) {
-            exchange.prefillFailed(Kind.UPSTREAM_ERROR, "answered HTTP " + status);
+            errorBodyBytes = 0;
         } else if (keepLogprobs && stream) {
             logprobFrames = new BoundedFrames(maxResponseBytes, memory);
             collected = new PrefillLogprobs.Collector();
@@ -61,7 +69,9 @@ final class PrefillResponse implements LegListener {
     @Override
     public void onData(ByteBuffer chunk) {
         try {
-            if (rejection != null) {
+            if (errorBodyBytes >= 0) {
+                drainErrorBody(chunk.remaining());
+            } else if (rejection != null) {
                 keepRejection(chunk);
             } else if (logprobBody != null) {
                 logprobBody.append(chunk);
@@ -81,7 +91,9 @@ final class PrefillResponse implements LegListener {
     @Override
     public void onEnd() {
         try {
-            if (rejection != null) {
+            if (errorBodyBytes >= 0) {
+                reportErrorStatus();
+            } else if (rejection != null) {
                 passRejectionOn();
             } else if (logprobBody != null) {
                 byte[] body = logprobBody.take();
@@ -103,6 +115,18 @@ final class PrefillResponse implements LegListener {
     @Override
     public void onFailure(Exception error) {
         exchange.legFailed(Side.PREFILL, error);
+    }
+
+    private void drainErrorBody(int bytes) {
+        errorBodyBytes += bytes;
+        if (errorBodyBytes > ERROR_BODY_DRAIN_BYTES) {
+            reportErrorStatus();
+        }
+    }
+
+    private void reportErrorStatus() {
+        errorBodyBytes = -1;
+        exchange.prefillFailed(Kind.UPSTREAM_ERROR, "answered HTTP " + status);
     }
 
     /** Passes the rejection on once it is complete or as long as the client gets, without waiting for more. */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.minilb.adapters.out.http.RecordingObserver.Failure;
 import io.minilb.adapters.out.http.RecordingObserver.Response;
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.generation.Endpoint;
 import io.minilb.application.generation.GenerationCall;
 import io.minilb.application.generation.GenerationFailure;
@@ -114,7 +115,8 @@ class ConnectionReleaseTest extends PooledClientTest {
         var decode = stub(StubServer.Exchange::hangUntilClosed);
         var leaseTimeout = Duration.ofMillis(500);
         try (var oneConnectionPerServer = BackendHttpClients.start(new BackendClientSettings(leaseTimeout, 1, 2))) {
-            var backend = new HttpClientInferenceBackend(oneConnectionPerServer, Duration.ofSeconds(30));
+            var backend = new HttpClientInferenceBackend(oneConnectionPerServer, Duration.ofSeconds(30),
+                    new ResponseLimits(ResponseLimits.DEFAULT_MAX_RESPONSE_BYTES), new MemoryBudget(Long.MAX_VALUE));
             var holding = new RecordingObserver();
             var call = generate(backend, prefill.url(), decode.url(), holding);
             prefill.nextRequest();
@@ -133,7 +135,8 @@ class ConnectionReleaseTest extends PooledClientTest {
 
     /** Runs the generations, {@link #CONCURRENCY} at a time, and waits for them all to end. */
     private List<RecordingObserver> storm(String prefillUrl, String decodeUrl) throws InterruptedException {
-        var backend = new HttpClientInferenceBackend(pooled, Duration.ofSeconds(30));
+        var backend = new HttpClientInferenceBackend(pooled, Duration.ofSeconds(30),
+                new ResponseLimits(ResponseLimits.DEFAULT_MAX_RESPONSE_BYTES), new MemoryBudget(Long.MAX_VALUE));
         var inFlight = new Semaphore(CONCURRENCY);
         List<RecordingObserver> observers = new ArrayList<>();
         for (int i = 0; i < GENERATIONS; i++) {

@@ -276,9 +276,22 @@ class HttpClientInferenceBackendTest extends PooledClientTest {
         assertThat(failure.side()).isEqualTo(Side.PREFILL);
         assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
         assertThat(failure.kind().httpStatus()).isEqualTo(504);
-        assertThat(failure.message()).isEqualTo("prefill: timed out after 500 ms");
+        assertThat(failure.message()).isEqualTo("prefill: timed out after 500 ms (the decode was waiting for its KV)");
         assertThat(prefill.nextRequest().connectionClosed()).succeedsWithin(EVENTUALLY);
         assertThat(decode.nextRequest().connectionClosed()).succeedsWithin(EVENTUALLY);
+    }
+
+    /** A frozen decode leaves its prefill waiting too: neither said anything, and the message says so. */
+    @Test
+    void whenNeitherServerAnsweredTheTimeoutSaysSo() throws Exception {
+        var prefill = stub(StubServer.Exchange::hangUntilClosed);
+        var decode = stub(StubServer.Exchange::hangUntilClosed);
+
+        generate(prefill.url(), decode.url(), request(Endpoint.GENERATE, false, false), Duration.ofMillis(500));
+
+        GenerationFailure failure = failure();
+        assertThat(failure.side()).isEqualTo(Side.DECODE);
+        assertThat(failure.message()).isEqualTo("decode: timed out after 500 ms without an answer from either server");
     }
 
     @Test
