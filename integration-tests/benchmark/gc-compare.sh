@@ -46,17 +46,26 @@ for gc in $COLLECTORS; do
   if java "-XX:+Use${gc}GC" -version >/dev/null 2>&1; then available+=("$gc"); else echo "skipping ${gc}GC: not in this JVM"; fi
 done
 
-echo "collector round rps p50_ms p99_ms p999_ms errors"
+# The stop-the-world pauses during the measured run, from the safepoint log (every collector's pauses, and the
+# JVM's own, counted alike): count, longest and total milliseconds.
+pauses() { # safepoint log lines on stdin
+  awk 'match($0, /Total: [0-9]+ ns/) { ms = substr($0, RSTART + 7, RLENGTH - 10) / 1e6; n++; total += ms; if (ms > max) max = ms }
+       END { printf "%d %.1f %.1f", n, max, total }'
+}
+
+echo "collector round rps p50_ms p99_ms p999_ms errors pauses max_pause_ms total_pause_ms"
 for round in $(seq 1 "$ROUNDS"); do
   for gc in "${available[@]}"; do
-    java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError "-XX:+Use${gc}GC" -jar "$LB_JAR" --port "$LB_PORT" \
+    java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError "-XX:+Use${gc}GC" -Xlog:safepoint:file="$TMP/gc-$gc.log" \
+      -jar "$LB_JAR" --port "$LB_PORT" \
       --prefill "http://127.0.0.1:$BACKEND_PORT" none --decode "http://127.0.0.1:$BACKEND_PORT" \
       >"$TMP/lb-$gc.log" 2>&1 &
     lb=$!
     wait_up "http://127.0.0.1:$LB_PORT/health"
     wrk -t2 -c"$CONNECTIONS" -d2s -s "$BENCH/generate.lua" "http://127.0.0.1:$LB_PORT" >/dev/null # warm-up
+    warm=$(wc -l < "$TMP/gc-$gc.log")
     line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/generate.lua" "http://127.0.0.1:$LB_PORT" | grep '^WRK')
     kill "$lb"; wait "$lb" 2>/dev/null || true
-    echo "$line" | sed -E "s/^WRK rps=([^ ]*) p50_ms=([^ ]*) p99_ms=([^ ]*) p999_ms=([^ ]*) .*errors=([^ ]*) .*/$gc $round \1 \2 \3 \4 \5/"
+    echo "$(echo "$line" | sed -E "s/^WRK rps=([^ ]*) p50_ms=([^ ]*) p99_ms=([^ ]*) p999_ms=([^ ]*) .*errors=([^ ]*) .*/$gc $round \1 \2 \3 \4 \5/") $(tail -n +"$((warm + 1))" "$TMP/gc-$gc.log" | pauses)"
   done
 done
