@@ -46,11 +46,62 @@ public final class MemoryBudget {
         }
     }
 
+    /** A new share of this budget, for one holder (a request body, a generation's answers). */
+    public Share newShare() {
+        return new Share(this);
+    }
+
     public long heldBytes() {
         return heldBytes.get();
     }
 
     public long limitBytes() {
         return limitBytes;
+    }
+
+    /**
+     * The bytes one holder holds, reserved in the budget as they are taken and all given back exactly once when the
+     * holder ends, however it ends. Thread-safe: a generation reserves on its IO threads while its end may come from
+     * the client's thread or the deadline.
+     */
+    public static final class Share {
+
+        private final MemoryBudget budget;
+        private long held;
+        private boolean ended;
+
+        private Share(MemoryBudget budget) {
+            this.budget = budget;
+        }
+
+        /** False when the budget is spent or the share has ended: then nothing is reserved and nothing may be held. */
+        public synchronized boolean tryHold(long bytes) {
+            if (ended || !budget.tryReserve(bytes)) {
+                return false;
+            }
+            held += bytes;
+            return true;
+        }
+
+        /** Gives back part of what was held, once the holder let go of it. */
+        public synchronized void letGo(long bytes) {
+            if (ended) {
+                return;
+            }
+            if (bytes > held) {
+                throw new IllegalStateException("letting go of " + bytes + " bytes, but only " + held + " are held");
+            }
+            held -= bytes;
+            budget.release(bytes);
+        }
+
+        /** Gives everything back; later reservations fail. Idempotent. */
+        public synchronized void end() {
+            if (!ended) {
+                ended = true;
+                budget.release(held);
+                held = 0;
+            }
+        }
     }
 }

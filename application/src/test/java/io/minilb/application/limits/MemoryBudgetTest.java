@@ -34,6 +34,23 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aShareGivesEverythingBackOnceWhenItEnds() {
+        var budget = new MemoryBudget(100);
+        MemoryBudget.Share share = budget.newShare();
+
+        assertThat(share.tryHold(30)).isTrue();
+        assertThat(share.tryHold(80)).isFalse();
+        assertThat(share.tryHold(20)).isTrue();
+        share.letGo(10);
+        assertThat(budget.heldBytes()).isEqualTo(40);
+
+        share.end();
+        share.end();
+        assertThat(budget.heldBytes()).isZero();
+        assertThat(share.tryHold(1)).as("an ended share holds nothing more").isFalse();
+    }
+
+    @Test
     void concurrentReservationsNeverOvershoot() throws InterruptedException {
         var budget = new MemoryBudget(1_000);
         var granted = new AtomicInteger();

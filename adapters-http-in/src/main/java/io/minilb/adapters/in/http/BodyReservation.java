@@ -17,34 +17,26 @@ final class BodyReservation {
      */
     static final int HEAP_BYTES_PER_BODY_BYTE = 8;
 
-    private final MemoryBudget budget;
-    private long reservedBytes;
-    private boolean released;
+    private final MemoryBudget.Share share;
+    private long coveredBodyBytes;
 
     BodyReservation(MemoryBudget budget) {
-        this.budget = budget;
+        this.share = budget.newShare();
     }
 
     /** Holds enough for a body of {@code bodyBytes}; false, holding no more than before, when the budget is spent. */
     synchronized boolean cover(long bodyBytes) {
-        if (released) {
-            return false;
-        }
-        long missing = bodyBytes * HEAP_BYTES_PER_BODY_BYTE - reservedBytes;
-        if (missing <= 0) {
+        if (bodyBytes <= coveredBodyBytes) {
             return true;
         }
-        if (!budget.tryReserve(missing)) {
+        if (!share.tryHold((bodyBytes - coveredBodyBytes) * HEAP_BYTES_PER_BODY_BYTE)) {
             return false;
         }
-        reservedBytes += missing;
+        coveredBodyBytes = bodyBytes;
         return true;
     }
 
-    synchronized void release() {
-        if (!released) {
-            released = true;
-            budget.release(reservedBytes);
-        }
+    void release() {
+        share.end();
     }
 }

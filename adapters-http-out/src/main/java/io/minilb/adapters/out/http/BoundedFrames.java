@@ -1,5 +1,6 @@
 package io.minilb.adapters.out.http;
 
+import io.minilb.application.limits.MemoryBudget;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,10 @@ final class BoundedFrames {
 
     private final SseFrameSplitter splitter = new SseFrameSplitter();
     private final int limit;
-    private final HeldMemory memory;
+    private final MemoryBudget.Share memory;
     private long reserved;
 
-    BoundedFrames(int limit, HeldMemory memory) {
+    BoundedFrames(int limit, MemoryBudget.Share memory) {
         this.limit = limit;
         this.memory = memory;
     }

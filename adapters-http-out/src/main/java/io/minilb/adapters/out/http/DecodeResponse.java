@@ -1,5 +1,6 @@
 package io.minilb.adapters.out.http;
 
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.generation.Side;
 import java.nio.ByteBuffer;
 
@@ -12,7 +13,7 @@ final class DecodeResponse implements LegListener {
     private final PairedExchange exchange;
     private final boolean streamRequested;
     private final int maxResponseBytes;
-    private final HeldMemory memory;
+    private final MemoryBudget.Share memory;
     private int status;
     private String contentType;
     private BoundedFrames frames;
@@ -20,7 +21,7 @@ final class DecodeResponse implements LegListener {
     /** Once the answer could not be held, the rest is dropped: the exchange has failed and cancels the leg. */
     private boolean refused;
 
-    DecodeResponse(PairedExchange exchange, boolean streamRequested, int maxResponseBytes, HeldMemory memory) {
+    DecodeResponse(PairedExchange exchange, boolean streamRequested, int maxResponseBytes, MemoryBudget.Share memory) {
         this.exchange = exchange;
         this.streamRequested = streamRequested;
         this.maxResponseBytes = maxResponseBytes;

@@ -1,5 +1,6 @@
 package io.minilb.adapters.out.http;
 
+import io.minilb.application.limits.MemoryBudget;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +17,14 @@ final class HeldBody {
     private static final int MAX_SEGMENT_BYTES = 64 * 1024;
 
     private final int limit;
-    private final HeldMemory memory;
+    private final MemoryBudget.Share memory;
     private final List<byte[]> fullSegments = new ArrayList<>();
     private byte[] segment;
     private int segmentFill;
     private int size;
     private long reserved;
 
-    HeldBody(int limit, HeldMemory memory) {
+    HeldBody(int limit, MemoryBudget.Share memory) {
         this.limit = limit;
         this.memory = memory;
     }

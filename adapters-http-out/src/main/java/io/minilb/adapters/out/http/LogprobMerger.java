@@ -1,5 +1,6 @@
 package io.minilb.adapters.out.http;
 
+import io.minilb.application.limits.MemoryBudget;
 import java.io.IOException;
 
 /**
@@ -10,9 +11,9 @@ final class LogprobMerger {
 
     private final PrefillLogprobs logprobs;
     private final int limit;
-    private final HeldMemory memory;
+    private final MemoryBudget.Share memory;
 
-    LogprobMerger(PrefillLogprobs logprobs, int limit, HeldMemory memory) {
+    LogprobMerger(PrefillLogprobs logprobs, int limit, MemoryBudget.Share memory) {
         this.logprobs = logprobs;
         this.limit = limit;
         this.memory = memory;

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * a prefill's rejection is subject to the same commit rule as its failures.
  *
  * <p>Everything held whole (an answer, the prompt's logprobs, frames awaiting them, a merge) is
- * bounded by {@link ResponseLimits} and reserved in the memory budget through {@link HeldMemory},
+ * bounded by {@link ResponseLimits} and reserved in the memory budget through {@link MemoryBudget.Share},
  * which gives it all back when the generation ends, however it ends.
  *
  * <p>Leg events arrive on HttpClient's IO threads, the deadline on the JDK's shared delay
@@ -51,7 +51,7 @@ final class PairedExchange implements GenerationCall {
     private final boolean logprobsRequested;
     private final Duration timeout;
     private final int maxResponseBytes;
-    private final HeldMemory memory;
+    private final MemoryBudget.Share memory;
     private final BackendLeg prefill;
     private final BackendLeg decode;
     /** Completes when both legs are over; times out after the request timeout. */
@@ -79,7 +79,7 @@ final class PairedExchange implements GenerationCall {
         this.logprobsRequested = request.returnLogprob();
         this.timeout = timeout;
         this.maxResponseBytes = limits.maxResponseBytes();
-        this.memory = new HeldMemory(budget);
+        this.memory = budget.newShare();
         this.prefill = new BackendLeg(
                 new PrefillResponse(this, streamRequested, logprobsRequested, maxResponseBytes, memory),
                 this::legFinished);

@@ -1,5 +1,6 @@
 package io.minilb.adapters.out.http;
 
+import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.generation.GenerationFailure.Kind;
 import io.minilb.application.generation.Side;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class PrefillResponse implements LegListener {
     private final boolean stream;
     private final boolean keepLogprobs;
     private final int maxResponseBytes;
-    private final HeldMemory memory;
+    private final MemoryBudget.Share memory;
     private int status;
     private String contentType;
     /** Bytes of an error status's body read so far, or -1 when the status was not an error. */
@@ -40,7 +41,7 @@ final class PrefillResponse implements LegListener {
     private PrefillLogprobs.Collector collected;
 
     PrefillResponse(PairedExchange exchange, boolean stream, boolean keepLogprobs, int maxResponseBytes,
-            HeldMemory memory) {
+            MemoryBudget.Share memory) {
         this.exchange = exchange;
         this.stream = stream;
         this.keepLogprobs = keepLogprobs;
