@@ -33,14 +33,14 @@ import java.util.stream.Stream;
 public final class InProcessCluster implements AutoCloseable {
     /**
      * What a client must not see in an error message: an address, a URL, a Java class or package, an exception,
-     * a stack frame or a library's name.
+     * a stack frame, a method or a library's name.
      */
     private static final Pattern INTERNALS = Pattern.compile(
             "https?://|127\\.0\\.0\\.1|localhost|\\b(?:java|javax|com|org|io|sun|jdk)\\.[a-z]\\w*\\.|\\b[A-Z]\\w*(?:Exception|Error)\\b"
-                    + "|\\bat [\\w.$]+\\(|(?i:jackson|undertow|xnio|httpclient|httpcore|netty)");
+                    + "|\\bat [\\w.$]+\\(|\\b[A-Z]\\w*\\.[a-z]\\w*\\(|(?i:jackson|undertow|xnio|httpclient|httpcore|netty|i/o reactor)");
 
     /** Long enough never to fire in a test that does not set its own. */
-    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final Simulator prefill;
     private final Simulator decode;
@@ -80,10 +80,6 @@ public final class InProcessCluster implements AutoCloseable {
     /** The decode simulator; empty when the decode is a refused port. */
     public Optional<Simulator> decode() {
         return Optional.ofNullable(decode);
-    }
-
-    public String decodeUrl() {
-        return decodeUrl;
     }
 
     public MiniLb lb() {
