@@ -1,0 +1,48 @@
+package io.minilb.domain.selection;
+
+import io.minilb.domain.BackendPair;
+import io.minilb.domain.DecodeWorker;
+import io.minilb.domain.PrefillWorker;
+import io.minilb.domain.worker.LiveWorker;
+import io.minilb.domain.worker.Unavailability;
+import io.minilb.domain.worker.WorkerRole;
+import java.util.Map;
+import java.util.Objects;
+
+/** The outcome of choosing a pair: both workers, or the side that has none available. */
+public sealed interface PairSelection {
+
+    /**
+     * A prefill and a decode, each already counted in: the caller calls {@link LiveWorker#finish()} on both once the
+     * request ends.
+     */
+    record Chosen(LiveWorker<PrefillWorker> prefill, LiveWorker<DecodeWorker> decode) implements PairSelection {
+
+        public Chosen {
+            Objects.requireNonNull(prefill, "prefill");
+            Objects.requireNonNull(decode, "decode");
+        }
+
+        public BackendPair pair() {
+            return new BackendPair(prefill.worker(), decode.worker());
+        }
+    }
+
+    /**
+     * No worker of {@code role} may take a request.
+     *
+     * @param reasons how many registered workers of that role are unavailable for each reason (empty when none is
+     *     registered)
+     */
+    record NoneAvailable(WorkerRole role, Map<Unavailability, Long> reasons) implements PairSelection {
+
+        public NoneAvailable {
+            Objects.requireNonNull(role, "role");
+            reasons = Map.copyOf(reasons);
+        }
+
+        public long registered() {
+            return reasons.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}
