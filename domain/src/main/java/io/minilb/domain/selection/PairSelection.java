@@ -6,6 +6,8 @@ import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.worker.LiveWorker;
 import io.minilb.domain.worker.Unavailability;
 import io.minilb.domain.worker.WorkerRole;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -38,7 +40,8 @@ public sealed interface PairSelection {
 
         public NoneAvailable {
             Objects.requireNonNull(role, "role");
-            reasons = Map.copyOf(reasons);
+            // In the order of Unavailability, so messages built from it read the same every time.
+            reasons = reasons.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(reasons));
         }
 
         public long registered() {

@@ -7,9 +7,10 @@ import java.util.Objects;
  * Passive failure detection for one worker: closed → open when {@code failureThreshold} failures happened within
  * {@code window} with no success between them; open → half-open once {@code timeout} has passed (checked when the
  * state is read); half-open → closed after {@code successThreshold} successes in a row, back to open on a failure.
- * Half-open lets every request through, as SGLang's router does: the first failure reopens the circuit, so a still
- * dead worker costs the requests sent to it in that short time. Outcomes reported while open come from requests
- * admitted before it opened and are ignored. Thread-safe.
+ * Half-open admits trials only while fewer than {@code successThreshold} requests are in flight on the worker (SGLang's
+ * router admits every request): a worker that accepts connections and never answers then holds a few trials until
+ * they time out, not its whole share of the traffic. Outcomes reported while open come from requests admitted before
+ * it opened and are ignored. Thread-safe.
  */
 public final class CircuitBreaker {
 
@@ -49,9 +50,16 @@ public final class CircuitBreaker {
         }
     }
 
-    /** False only while open: half-open admits trial requests. */
-    public boolean allowsRequests() {
-        return state() != CircuitState.OPEN;
+    /**
+     * Whether the worker may get one more request: always while closed, never while open, and while half-open only
+     * when fewer than {@code successThreshold} requests are in flight on it.
+     */
+    public boolean allowsRequests(int inFlight) {
+        return switch (state()) {
+            case CLOSED -> true;
+            case OPEN -> false;
+            case HALF_OPEN -> inFlight < settings.successThreshold();
+        };
     }
 
     /** Records a request the worker served; true when it closed a half-open circuit. */

@@ -91,13 +91,15 @@ public final class LiveWorker<W extends Worker> implements WorkerLoad {
         if (!health.isHealthy()) {
             return Optional.of(Unavailability.UNHEALTHY);
         }
-        if (!circuit.allowsRequests()) {
-            return Optional.of(Unavailability.CIRCUIT_OPEN);
+        if (!circuit.allowsRequests(inFlight())) {
+            return Optional.of(circuit.state() == CircuitState.HALF_OPEN
+                    ? Unavailability.TRIALS_IN_FLIGHT
+                    : Unavailability.CIRCUIT_OPEN);
         }
         return Optional.empty();
     }
 
-    /** Healthy, circuit not open (half-open admits trials), not draining. */
+    /** Healthy, circuit not open (half-open admits a few trials), not draining. */
     public boolean isAvailable() {
         return unavailability().isEmpty();
     }

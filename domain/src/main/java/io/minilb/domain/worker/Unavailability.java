@@ -4,7 +4,9 @@ package io.minilb.domain.worker;
 public enum Unavailability {
     DRAINING("draining"),
     UNHEALTHY("unhealthy"),
-    CIRCUIT_OPEN("circuit open");
+    CIRCUIT_OPEN("circuit open"),
+    /** Half-open, with as many trial requests in flight as it admits. */
+    TRIALS_IN_FLIGHT("circuit half-open with its trial requests in flight");
 
     private final String label;
 

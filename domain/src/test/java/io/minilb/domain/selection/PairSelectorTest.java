@@ -83,7 +83,7 @@ class PairSelectorTest {
     }
 
     @Test
-    void aWorkerWhoseCircuitTurnsHalfOpenIsChosenAgain() {
+    void aWorkerWhoseCircuitTurnsHalfOpenGetsOneTrialAtATimeUntilItCloses() {
         registry.addPrefill(PrefillWorker.of("http://p:1", 8998), WorkerOrigin.CONFIGURATION, true);
         var decode = registry.addDecode(new DecodeWorker("http://d:1"), WorkerOrigin.CONFIGURATION, true);
         decode.circuit().recordFailure();
@@ -92,6 +92,13 @@ class PairSelectorTest {
         now.addAndGet(Duration.ofSeconds(10).toNanos());
 
         assertThat(chosen().decode()).isSameAs(decode);
+        var busy = (PairSelection.NoneAvailable) selector.select(registry);
+        assertThat(busy.reasons()).as("one trial at a time with a success threshold of 1")
+                .isEqualTo(Map.of(Unavailability.TRIALS_IN_FLIGHT, 1L));
+        decode.circuit().recordSuccess();
+        decode.finish();
+        assertThat(chosen().decode()).isSameAs(decode);
+        assertThat(chosen().decode()).as("closed again: no limit").isSameAs(decode);
     }
 
     private PairSelection.Chosen chosen() {

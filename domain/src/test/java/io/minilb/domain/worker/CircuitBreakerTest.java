@@ -24,7 +24,7 @@ class CircuitBreakerTest {
         assertThat(breaker.recordFailure()).isTrue();
 
         assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
-        assertThat(breaker.allowsRequests()).isFalse();
+        assertThat(breaker.allowsRequests(0)).isFalse();
     }
 
     @Test
@@ -69,7 +69,17 @@ class CircuitBreakerTest {
         advance(Duration.ofNanos(1));
 
         assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
-        assertThat(breaker.allowsRequests()).isTrue();
+    }
+
+    @Test
+    void halfOpenAdmitsAsManyTrialsInFlightAsTheSuccessThreshold() {
+        assertThat(breaker.allowsRequests(1_000)).as("closed admits all").isTrue();
+        open();
+        advance(Duration.ofSeconds(10));
+
+        assertThat(breaker.allowsRequests(0)).isTrue();
+        assertThat(breaker.allowsRequests(1)).isTrue();
+        assertThat(breaker.allowsRequests(2)).isFalse();
     }
 
     @Test
@@ -126,7 +136,7 @@ class CircuitBreakerTest {
         }
 
         assertThat(disabled.state()).isEqualTo(CircuitState.CLOSED);
-        assertThat(disabled.allowsRequests()).isTrue();
+        assertThat(disabled.allowsRequests(1_000)).isTrue();
     }
 
     @Test
