@@ -5,7 +5,7 @@ import io.minilb.domain.BootstrapRoom;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.ThreadLocalRandomSource;
-import io.minilb.domain.Topology;
+
 import io.minilb.domain.room.RandomRoomAllocator;
 import io.minilb.domain.selection.PairSelector;
 import io.minilb.domain.selection.RandomSelection;
