@@ -33,19 +33,15 @@ public sealed interface PairSelection {
     /**
      * No worker of {@code role} may take a request.
      *
-     * @param reasons how many registered workers of that role are unavailable for each reason (empty when none is
-     *     registered)
+     * @param registered how many workers of that role are registered
+     * @param reasons how many of them are unavailable for each reason
      */
-    record NoneAvailable(WorkerRole role, Map<Unavailability, Long> reasons) implements PairSelection {
+    record NoneAvailable(WorkerRole role, int registered, Map<Unavailability, Long> reasons) implements PairSelection {
 
         public NoneAvailable {
             Objects.requireNonNull(role, "role");
             // In the order of Unavailability, so messages built from it read the same every time.
             reasons = reasons.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(reasons));
-        }
-
-        public long registered() {
-            return reasons.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 }

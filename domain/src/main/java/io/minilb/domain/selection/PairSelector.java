@@ -58,11 +58,12 @@ public final class PairSelector {
     }
 
     private static PairSelection noneAvailable(WorkerRegistry registry, WorkerRole role) {
+        List<? extends LiveWorker<?>> registered = registry.workers(role);
         Map<Unavailability, Long> reasons = new EnumMap<>(Unavailability.class);
-        for (LiveWorker<?> worker : registry.workers(role)) {
+        for (LiveWorker<?> worker : registered) {
             // A worker that became available since the snapshot is left out of the counts: they only explain.
             worker.unavailability().ifPresent(reason -> reasons.merge(reason, 1L, Long::sum));
         }
-        return new PairSelection.NoneAvailable(role, reasons);
+        return new PairSelection.NoneAvailable(role, registered.size(), reasons);
     }
 }

@@ -80,6 +80,7 @@ class PairSelectorTest {
 
         assertThat(none.role()).isEqualTo(WorkerRole.PREFILL);
         assertThat(none.registered()).isZero();
+        assertThat(none.reasons()).isEmpty();
     }
 
     @Test
