@@ -54,12 +54,11 @@ final class PdTopology implements AutoCloseable {
      * covers the breaker.
      */
     MiniLbConfig config(Duration requestTimeout) {
-        MiniLbConfig config = new MiniLbConfig("127.0.0.1", 0,
+        return new MiniLbConfig("127.0.0.1", 0,
                 prefills.stream().map(p -> PrefillWorker.of(p.url(), p.bootstrapPort())).toList(),
                 decodes.stream().map(d -> new DecodeWorker(d.url())).toList(),
-                requestTimeout).withPolicy("round_robin");
-        WorkerResilience resilience = config.resilience();
-        return config.withResilience(resilience.withCircuitBreaker(resilience.circuitBreaker().disabled()));
+                requestTimeout).withPolicy("round_robin")
+                .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled());
     }
 
     MiniLb startLb(UnaryOperator<MiniLbConfig> customize) {

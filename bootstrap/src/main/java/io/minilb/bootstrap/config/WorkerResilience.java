@@ -49,4 +49,9 @@ public record WorkerResilience(CircuitBreakerSettings circuitBreaker, HealthThre
     public WorkerResilience withCircuitBreaker(CircuitBreakerSettings settings) {
         return new WorkerResilience(settings, health);
     }
+
+    /** SGLang router's {@code --disable-circuit-breaker}: every failure reaches the client, none takes a worker out. */
+    public WorkerResilience withCircuitBreakerDisabled() {
+        return withCircuitBreaker(circuitBreaker.disabled());
+    }
 }
