@@ -116,6 +116,14 @@ class CommandLineTest {
     }
 
     @Test
+    void aServerGivenTwiceIsRefused() {
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--decode", "http://d:1/"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("http://d:1 is given more");
+        assertThatThrownBy(() -> parse("--prefill", "http://w:1", "--decode", "http://w:1"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("either --prefill or --decode");
+    }
+
+    @Test
     void unknownConfigKeysAreNamed() throws IOException {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "prefil:\n  - http://p:1\n");

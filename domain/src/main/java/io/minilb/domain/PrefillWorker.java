@@ -1,5 +1,6 @@
 package io.minilb.domain;
 
+import io.minilb.domain.worker.WorkerRole;
 import java.util.OptionalInt;
 
 /**
@@ -25,6 +26,11 @@ public record PrefillWorker(String url, OptionalInt bootstrapPort) implements Wo
 
     public static PrefillWorker withoutBootstrapPort(String url) {
         return new PrefillWorker(url, OptionalInt.empty());
+    }
+
+    @Override
+    public WorkerRole role() {
+        return WorkerRole.PREFILL;
     }
 
     /** The host decode servers connect to for the KV handshake (IPv6 in brackets). */

@@ -46,14 +46,6 @@ class WorkersTest {
     }
 
     @Test
-    void topologyNeedsBothSides() {
-        var prefill = PrefillWorker.of("http://p:1", 2);
-        var decode = new DecodeWorker("http://d:1");
-        assertThatThrownBy(() -> new Topology(List.of(), List.of(decode))).hasMessageContaining("prefill");
-        assertThatThrownBy(() -> new Topology(List.of(prefill), List.of())).hasMessageContaining("decode");
-    }
-
-    @Test
     void roomsStayWithinSixtyThreeBits() {
         assertThatThrownBy(() -> new BootstrapRoom(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new BootstrapRoom(Long.MAX_VALUE).value()).isEqualTo(Long.MAX_VALUE);

@@ -1,16 +1,20 @@
 package io.minilb.benchmark;
 
-import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapRoom;
 import io.minilb.domain.DecodeWorker;
+import io.minilb.domain.MonotonicClock;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.ThreadLocalRandomSource;
-import io.minilb.domain.Topology;
 import io.minilb.domain.room.RandomRoomAllocator;
+import io.minilb.domain.selection.PairSelection;
 import io.minilb.domain.selection.PairSelector;
 import io.minilb.domain.selection.RandomSelection;
 import io.minilb.domain.selection.RoundRobinSelection;
-import java.util.ArrayList;
+import io.minilb.domain.worker.CircuitBreakerSettings;
+import io.minilb.domain.worker.HealthThresholds;
+import io.minilb.domain.worker.WorkerOrigin;
+import io.minilb.domain.worker.WorkerRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -44,33 +48,43 @@ public class HotPathBenchmarks {
     @Param({"1", "8"})
     public int workers;
 
-    private Topology topology;
+    private WorkerRegistry registry;
     private PairSelector random;
     private PairSelector roundRobin;
     private RandomRoomAllocator rooms;
 
     @Setup
     public void setUp() {
-        List<PrefillWorker> prefills = new ArrayList<>();
-        List<DecodeWorker> decodes = new ArrayList<>();
+        registry = new WorkerRegistry(
+                new CircuitBreakerSettings(true, 3, 2, Duration.ofSeconds(10), Duration.ofSeconds(120)),
+                new HealthThresholds(3, 2), MonotonicClock.SYSTEM);
         for (int i = 0; i < workers; i++) {
-            prefills.add(new PrefillWorker("http://10.0.0." + (i + 1) + ":30000", OptionalInt.of(8998)));
-            decodes.add(new DecodeWorker("http://10.0.1." + (i + 1) + ":30000"));
+            registry.addPrefill(new PrefillWorker("http://10.0.0." + (i + 1) + ":30000", OptionalInt.of(8998)),
+                    WorkerOrigin.CONFIGURATION, true);
+            registry.addDecode(new DecodeWorker("http://10.0.1." + (i + 1) + ":30000"), WorkerOrigin.CONFIGURATION,
+                    true);
         }
-        topology = new Topology(prefills, decodes);
         random = new PairSelector(new RandomSelection(new ThreadLocalRandomSource()), new RandomSelection(new ThreadLocalRandomSource()));
         roundRobin = new PairSelector(new RoundRobinSelection(), new RoundRobinSelection());
         rooms = new RandomRoomAllocator(new ThreadLocalRandomSource());
     }
 
+    /** Choosing among the available workers, counting the request in on both and out again. */
     @Benchmark
-    public BackendPair selectPairRandom() {
-        return random.select(topology);
+    public PairSelection selectPairRandom() {
+        return countedOut(random.select(registry));
     }
 
     @Benchmark
-    public BackendPair selectPairRoundRobin() {
-        return roundRobin.select(topology);
+    public PairSelection selectPairRoundRobin() {
+        return countedOut(roundRobin.select(registry));
+    }
+
+    private static PairSelection countedOut(PairSelection selection) {
+        var chosen = (PairSelection.Chosen) selection;
+        chosen.prefill().finish();
+        chosen.decode().finish();
+        return selection;
     }
 
     @Benchmark

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.minilb.bootstrap.MiniLb;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.simulator.RoomEvent;
@@ -46,12 +47,18 @@ final class PdTopology implements AutoCloseable {
         return new PdTopology();
     }
 
-    /** The default config for these simulators: port 0, 60 s request timeout, round_robin. */
+    /**
+     * The default config for these simulators: port 0, 60 s request timeout, round_robin, no circuit breaker. The
+     * tests over this topology make every server fail on purpose to check how one request fails, and each test starts
+     * from a clean history: open circuits would carry one test's failures into the next. {@link WorkerFailoverE2eTest}
+     * covers the breaker.
+     */
     MiniLbConfig config(Duration requestTimeout) {
         return new MiniLbConfig("127.0.0.1", 0,
                 prefills.stream().map(p -> PrefillWorker.of(p.url(), p.bootstrapPort())).toList(),
                 decodes.stream().map(d -> new DecodeWorker(d.url())).toList(),
-                requestTimeout).withPolicy("round_robin");
+                requestTimeout).withPolicy("round_robin")
+                .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled());
     }
 
     MiniLb startLb(UnaryOperator<MiniLbConfig> customize) {

@@ -2,46 +2,51 @@ package io.minilb.application.admin;
 
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.out.WorkerAdminClient;
-import io.minilb.domain.PrefillWorker;
-import io.minilb.domain.Topology;
-import io.minilb.domain.Worker;
+import io.minilb.domain.worker.LiveWorker;
+import io.minilb.domain.worker.WorkerRegistry;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
-/** Fans admin calls out over the topology. */
+/** Fans admin calls out over the registered workers, whatever their health: an admin call is the operator's. */
 public final class ClusterAdmin implements ClusterAdminUseCase {
 
-    private final Topology topology;
+    private final WorkerRegistry workers;
     private final WorkerAdminClient client;
 
-    public ClusterAdmin(Topology topology, WorkerAdminClient client) {
-        this.topology = Objects.requireNonNull(topology, "topology");
+    public ClusterAdmin(WorkerRegistry workers, WorkerAdminClient client) {
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.client = Objects.requireNonNull(client, "client");
     }
 
     @Override
     public CompletableFuture<ClusterReplies> askAll(AdminRequest request) {
-        var prefills = sendToEach(topology.prefills(), request);
-        var decodes = sendToEach(topology.decodes(), request);
+        var prefills = sendToEach(workers.prefills(), request);
+        var decodes = sendToEach(workers.decodes(), request);
         return prefills.thenCombine(decodes, ClusterReplies::new);
     }
 
     @Override
     public CompletableFuture<WorkerReply> askAnyPrefill(AdminRequest request) {
-        return askFrom(topology.prefills(), 0, request);
+        List<? extends LiveWorker<?>> prefills = workers.prefills();
+        if (prefills.isEmpty()) {
+            return CompletableFuture.completedFuture(WorkerReply.unreachable("none", "no prefill server is registered"));
+        }
+        return askFrom(prefills, 0, request);
     }
 
-    private CompletableFuture<WorkerReply> askFrom(List<PrefillWorker> prefills, int index, AdminRequest request) {
+    private CompletableFuture<WorkerReply> askFrom(List<? extends LiveWorker<?>> prefills, int index,
+            AdminRequest request) {
         return client.send(prefills.get(index).url(), request).thenCompose(reply ->
                 reply.succeeded() || index + 1 == prefills.size()
                         ? CompletableFuture.completedFuture(reply)
                         : askFrom(prefills, index + 1, request));
     }
 
-    private CompletableFuture<List<WorkerReply>> sendToEach(List<? extends Worker> workers, AdminRequest request) {
+    private CompletableFuture<List<WorkerReply>> sendToEach(List<? extends LiveWorker<?>> targets,
+            AdminRequest request) {
         List<CompletableFuture<WorkerReply>> replies =
-                workers.stream().map(worker -> client.send(worker.url(), request)).toList();
+                targets.stream().map(worker -> client.send(worker.url(), request)).toList();
         return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                 .thenApply(done -> replies.stream().map(CompletableFuture::join).toList());
     }

@@ -34,6 +34,11 @@ final class FailureLog {
         }
     }
 
+    /** The tail of a line that was let through after others were suppressed. */
+    static String suppressedNote(long suppressed) {
+        return suppressed == 0 ? "" : "; " + suppressed + " more like it since the last such line";
+    }
+
     private static final class Window {
         private boolean started;
         private long startNanos;

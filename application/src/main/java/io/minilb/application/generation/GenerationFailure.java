@@ -14,24 +14,28 @@ public record GenerationFailure(Side side, Kind kind, String message) {
 
     public enum Kind {
         /** Connection refused, reset, or closed before a full response. */
-        UNREACHABLE("backend_unreachable", 502),
+        UNREACHABLE("backend_unreachable", 502, true),
         /** No complete answer within the request timeout. */
-        TIMEOUT("backend_timeout", 504),
+        TIMEOUT("backend_timeout", 504, true),
         /** The prefill answered with a status that is neither a success nor a client error (4xx, passed on as is). */
-        UPSTREAM_ERROR("backend_error", 502),
+        UPSTREAM_ERROR("backend_error", 502, true),
         /** A response that could not be read as the protocol says. */
-        BAD_RESPONSE("bad_backend_response", 502),
+        BAD_RESPONSE("bad_backend_response", 502, false),
         /** An answer that must be held whole (to merge logprobs) is larger than {@code --max-response-bytes}. */
-        RESPONSE_TOO_LARGE("response_too_large", 502),
+        RESPONSE_TOO_LARGE("response_too_large", 502, false),
         /** mini-lb's memory budget is spent: the request is refused rather than risk the heap. */
-        OVERLOADED("overloaded", 503);
+        OVERLOADED("overloaded", 503, false),
+        /** Every worker of one side is unhealthy, has its circuit open, or is draining: nothing was sent. */
+        NO_AVAILABLE_WORKER("no_available_worker", 503, false);
 
         private final String type;
         private final int httpStatus;
+        private final boolean workersFault;
 
-        Kind(String type, int httpStatus) {
+        Kind(String type, int httpStatus, boolean workersFault) {
             this.type = type;
             this.httpStatus = httpStatus;
+            this.workersFault = workersFault;
         }
 
         public String type() {
@@ -40,6 +44,14 @@ public record GenerationFailure(Side side, Kind kind, String message) {
 
         public int httpStatus() {
             return httpStatus;
+        }
+
+        /**
+         * Whether it counts against the failed side's worker (its circuit breaker): the server is down, hung or
+         * broken. A response mini-lb could not read or hold, or its own overload, says nothing of the server.
+         */
+        public boolean isWorkersFault() {
+            return workersFault;
         }
     }
 

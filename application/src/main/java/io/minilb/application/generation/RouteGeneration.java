@@ -7,19 +7,37 @@ import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
 import io.minilb.domain.BootstrapRoom;
 import io.minilb.domain.MonotonicClock;
-import io.minilb.domain.Topology;
 import io.minilb.domain.room.RoomAllocator;
+import io.minilb.domain.selection.PairSelection;
 import io.minilb.domain.selection.PairSelector;
+import io.minilb.domain.worker.WorkerRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Picks a pair, allocates rooms, and hands both legs to the backend. */
+/** Picks a pair among the available workers, allocates rooms, and hands both legs to the backend. */
 public final class RouteGeneration implements RouteGenerationUseCase {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RouteGeneration.class);
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final GenerationCall NOTHING_SENT = new GenerationCall() {
+        @Override
+        public void cancel() {
+        }
 
-    private final Topology topology;
+        @Override
+        public void pause() {
+        }
+
+        @Override
+        public void resume() {
+        }
+    };
+
+    private final WorkerRegistry workers;
     private final PairSelector pairSelector;
     private final RoomAllocator roomAllocator;
     private final InferenceBackend backend;
@@ -28,13 +46,13 @@ public final class RouteGeneration implements RouteGenerationUseCase {
 
     /** @param clock paces the failure log lines (one per server and kind of failure every 10 s) */
     public RouteGeneration(
-            Topology topology,
+            WorkerRegistry workers,
             PairSelector pairSelector,
             RoomAllocator roomAllocator,
             InferenceBackend backend,
             ServingState inFlight,
             MonotonicClock clock) {
-        this.topology = Objects.requireNonNull(topology, "topology");
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.pairSelector = Objects.requireNonNull(pairSelector, "pairSelector");
         this.roomAllocator = Objects.requireNonNull(roomAllocator, "roomAllocator");
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -44,13 +62,18 @@ public final class RouteGeneration implements RouteGenerationUseCase {
 
     @Override
     public GenerationCall route(GenerationRequest request, GenerationObserver observer) {
-        BackendPair pair = pairSelector.select(topology);
-        BootstrapAssignment assignment = assign(pair, request);
-        var tracked = new TrackedObserver(observer, request.endpoint(), pair, inFlight, failureLog);
+        PairSelection selection = pairSelector.select(workers);
+        if (selection instanceof PairSelection.NoneAvailable none) {
+            refuse(request, none, observer);
+            return NOTHING_SENT;
+        }
+        var chosen = (PairSelection.Chosen) selection;
+        BackendPair pair = chosen.pair();
+        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, inFlight, failureLog);
         inFlight.requestStarted();
         GenerationCall call;
         try {
-            call = backend.generate(pair, assignment, request, tracked);
+            call = backend.generate(pair, assign(pair, request), request, tracked);
         } catch (RuntimeException e) {
             tracked.finish();
             throw e;
@@ -72,6 +95,20 @@ public final class RouteGeneration implements RouteGenerationUseCase {
                 call.resume();
             }
         };
+    }
+
+    /** Answers at once: waiting would not make a worker available sooner than the client can retry. */
+    private void refuse(GenerationRequest request, PairSelection.NoneAvailable none, GenerationObserver observer) {
+        Side side = Side.of(none.role());
+        String reasons = none.registered() == 0
+                ? "none registered"
+                : none.registered() + " configured: " + none.reasons().entrySet().stream()
+                        .map(reason -> reason.getValue() + " " + reason.getKey().label())
+                        .collect(Collectors.joining(", "));
+        String message = "no " + side.label() + " server is available (" + reasons + ")";
+        failureLog.log("no " + side.label(), suppressed -> LOG.warn("{} refused: {}{}",
+                request.endpoint().path(), message, FailureLog.suppressedNote(suppressed)));
+        observer.onFailure(new GenerationFailure(side, GenerationFailure.Kind.NO_AVAILABLE_WORKER, message));
     }
 
     private BootstrapAssignment assign(BackendPair pair, GenerationRequest request) {

@@ -1,5 +1,6 @@
 package io.minilb.application.generation;
 
+import io.minilb.domain.worker.WorkerRole;
 import java.util.Locale;
 
 /** Which leg of a prefill/decode pair something happened on. */
@@ -10,5 +11,9 @@ public enum Side {
     /** The lower-case name used in error bodies and logs. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Side of(WorkerRole role) {
+        return role == WorkerRole.PREFILL ? PREFILL : DECODE;
     }
 }

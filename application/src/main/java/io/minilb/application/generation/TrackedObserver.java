@@ -1,14 +1,16 @@
 package io.minilb.application.generation;
 
 import io.minilb.application.lifecycle.ServingState;
-import io.minilb.domain.BackendPair;
+import io.minilb.domain.selection.PairSelection;
+import io.minilb.domain.worker.LiveWorker;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Passes events through, logs failed requests (at most one line per server and kind of failure per interval, see
- * {@link FailureLog}), and counts the request out when it ends.
+ * {@link FailureLog}), reports each outcome to the workers' circuit breakers, and counts the request out of mini-lb
+ * and of both workers when it ends.
  */
 final class TrackedObserver implements GenerationObserver {
 
@@ -16,27 +18,31 @@ final class TrackedObserver implements GenerationObserver {
 
     private final GenerationObserver delegate;
     private final Endpoint endpoint;
-    private final BackendPair pair;
+    private final PairSelection.Chosen workers;
     private final ServingState inFlight;
     private final FailureLog failureLog;
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    TrackedObserver(
-            GenerationObserver delegate, Endpoint endpoint, BackendPair pair, ServingState inFlight, FailureLog failureLog) {
+    TrackedObserver(GenerationObserver delegate, Endpoint endpoint, PairSelection.Chosen workers,
+            ServingState inFlight, FailureLog failureLog) {
         this.delegate = delegate;
         this.endpoint = endpoint;
-        this.pair = pair;
+        this.workers = workers;
         this.inFlight = inFlight;
         this.failureLog = failureLog;
     }
 
     @Override
     public void onResponse(int status, String contentType, byte[] body) {
-        // A 4xx is the client's own error, passed on from whichever leg rejected the request first: not a failure.
+        // A 4xx is the client's own error, passed on from whichever leg rejected the request first: it says nothing
+        // of either server. A 5xx here is the decode's own answer (a prefill's is an UPSTREAM_ERROR failure).
         if (status >= 500) {
-            String url = pair.decode().url();
+            String url = workers.decode().url();
             failureLog.log(url + " HTTP " + status, suppressed -> LOG.warn("{} failed: decode answered HTTP {} (server {}){}",
-                    endpoint.path(), status, url, suppressedNote(suppressed)));
+                    endpoint.path(), status, url, FailureLog.suppressedNote(suppressed)));
+            recordFailure(workers.decode());
+        } else if (status < 400) {
+            recordSuccess();
         }
         try {
             delegate.onResponse(status, contentType, body);
@@ -57,6 +63,7 @@ final class TrackedObserver implements GenerationObserver {
 
     @Override
     public void onStreamEnd() {
+        recordSuccess();
         try {
             delegate.onStreamEnd();
         } finally {
@@ -66,9 +73,12 @@ final class TrackedObserver implements GenerationObserver {
 
     @Override
     public void onFailure(GenerationFailure failure) {
-        String url = failure.side() == Side.PREFILL ? pair.prefill().url() : pair.decode().url();
-        failureLog.log(url + " " + failure.kind(), suppressed -> LOG.warn("{} failed: {} (server {}){}",
-                endpoint.path(), failure.message(), url, suppressedNote(suppressed)));
+        LiveWorker<?> failed = failure.side() == Side.PREFILL ? workers.prefill() : workers.decode();
+        failureLog.log(failed.url() + " " + failure.kind(), suppressed -> LOG.warn("{} failed: {} (server {}){}",
+                endpoint.path(), failure.message(), failed.url(), FailureLog.suppressedNote(suppressed)));
+        if (failure.kind().isWorkersFault()) {
+            recordFailure(failed);
+        }
         try {
             delegate.onFailure(failure);
         } finally {
@@ -76,21 +86,40 @@ final class TrackedObserver implements GenerationObserver {
         }
     }
 
+    /** The client went away: says nothing of either server. */
     void cancelled() {
         if (finish()) {
-            failureLog.log(pair.decode().url() + " cancelled", suppressed -> LOG.info(
-                    "{} cancelled by the client (prefill {}, decode {}){}",
-                    endpoint.path(), pair.prefill().url(), pair.decode().url(), suppressedNote(suppressed)));
+            String decode = workers.decode().url();
+            failureLog.log(decode + " cancelled", suppressed -> LOG.info(
+                    "{} cancelled by the client (prefill {}, decode {}){}", endpoint.path(),
+                    workers.prefill().url(), decode, FailureLog.suppressedNote(suppressed)));
         }
     }
 
-    private static String suppressedNote(long suppressed) {
-        return suppressed == 0 ? "" : "; " + suppressed + " more like it since the last such line";
+    private void recordSuccess() {
+        recordSuccess(workers.prefill());
+        recordSuccess(workers.decode());
+    }
+
+    /** Transitions are rare (at most one opening per worker per breaker timeout), so they are always logged. */
+    private static void recordSuccess(LiveWorker<?> worker) {
+        if (worker.circuit().recordSuccess()) {
+            LOG.info("{} serves again: its circuit closed", worker);
+        }
+    }
+
+    private static void recordFailure(LiveWorker<?> worker) {
+        if (worker.circuit().recordFailure()) {
+            LOG.warn("{} gets no requests for the next {} s: its circuit opened on repeated failures", worker,
+                    worker.circuit().settings().timeout().toSeconds());
+        }
     }
 
     /** Counts the request out exactly once; true for the call that did. */
     boolean finish() {
         if (finished.compareAndSet(false, true)) {
+            workers.prefill().finish();
+            workers.decode().finish();
             inFlight.requestFinished();
             return true;
         }

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
-import io.minilb.domain.Topology;
+import io.minilb.domain.MonotonicClock;
+import io.minilb.domain.worker.CircuitBreakerSettings;
+import io.minilb.domain.worker.HealthThresholds;
+import io.minilb.domain.worker.WorkerOrigin;
+import io.minilb.domain.worker.WorkerRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,14 +19,20 @@ import org.junit.jupiter.api.Test;
 
 class ClusterAdminTest {
 
-    private final Topology topology = new Topology(
-            List.of(PrefillWorker.of("http://p1:1", 8998), PrefillWorker.of("http://p2:1", 8998)),
-            List.of(new DecodeWorker("http://d1:1")));
+    private final WorkerRegistry workers = new WorkerRegistry(
+            new CircuitBreakerSettings(true, 1, 1, Duration.ofSeconds(60), Duration.ofSeconds(60)),
+            new HealthThresholds(1, 1), MonotonicClock.SYSTEM);
     private final List<String> asked = new CopyOnWriteArrayList<>();
 
+    ClusterAdminTest() {
+        workers.addPrefill(PrefillWorker.of("http://p1:1", 8998), WorkerOrigin.CONFIGURATION, true);
+        workers.addPrefill(PrefillWorker.of("http://p2:1", 8998), WorkerOrigin.CONFIGURATION, false);
+        workers.addDecode(new DecodeWorker("http://d1:1"), WorkerOrigin.CONFIGURATION, true).circuit().recordFailure();
+    }
+
     @Test
-    void askAllGathersEveryServersReplyAndNamesTheFailures() {
-        var admin = new ClusterAdmin(topology, client(Map.of("http://p2:1", 503)));
+    void askAllGathersEveryServersReplyEvenOfUnavailableOnesAndNamesTheFailures() {
+        var admin = new ClusterAdmin(workers, client(Map.of("http://p2:1", 503)));
 
         ClusterReplies replies = admin.askAll(AdminRequest.FLUSH_CACHE).join();
 
@@ -35,7 +46,7 @@ class ClusterAdminTest {
 
     @Test
     void askAnyPrefillFallsBackToTheNextPrefill() {
-        var admin = new ClusterAdmin(topology, client(Map.of("http://p1:1", 0)));
+        var admin = new ClusterAdmin(workers, client(Map.of("http://p1:1", 0)));
 
         WorkerReply reply = admin.askAnyPrefill(AdminRequest.MODEL_INFO).join();
 
@@ -46,12 +57,24 @@ class ClusterAdminTest {
 
     @Test
     void askAnyPrefillReturnsTheLastFailureWhenNoneAnswers() {
-        var admin = new ClusterAdmin(topology, client(Map.of("http://p1:1", 500, "http://p2:1", 0)));
+        var admin = new ClusterAdmin(workers, client(Map.of("http://p1:1", 500, "http://p2:1", 0)));
 
         WorkerReply reply = admin.askAnyPrefill(AdminRequest.MODELS).join();
 
         assertThat(reply.workerUrl()).isEqualTo("http://p2:1");
         assertThat(reply.problem()).isEqualTo("connection refused");
+    }
+
+    @Test
+    void askAnyPrefillWithoutPrefillsSaysSo() {
+        workers.prefills().forEach(prefill -> workers.remove(prefill.id()));
+        var admin = new ClusterAdmin(workers, client(Map.of()));
+
+        WorkerReply reply = admin.askAnyPrefill(AdminRequest.MODELS).join();
+
+        assertThat(reply.succeeded()).isFalse();
+        assertThat(reply.problem()).isEqualTo("no prefill server is registered");
+        assertThat(asked).isEmpty();
     }
 
     /** Answers 200, or the given status; 0 stands for an unreachable server. */

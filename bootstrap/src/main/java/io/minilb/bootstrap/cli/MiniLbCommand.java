@@ -5,6 +5,7 @@ import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.Timeouts;
+import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.bootstrap.config.WorkerSpecs;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
@@ -110,7 +111,8 @@ public final class MiniLbCommand {
                 first(prefillPolicy, file.text("prefill-policy")).orElse(sharedPolicy),
                 first(decodePolicy, file.text("decode-policy")).orElse(sharedPolicy),
                 timeouts(file),
-                limits(file));
+                limits(file),
+                WorkerResilience.defaults());
     }
 
     private Timeouts timeouts(ConfigFile file) {

@@ -2,10 +2,13 @@ package io.minilb.bootstrap.config;
 
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
-import io.minilb.domain.Topology;
 import java.time.Duration;
+import io.minilb.domain.Worker;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Everything mini-lb needs to start. Build it in code to embed mini-lb, or let the CLI build it
@@ -13,6 +16,7 @@ import java.util.Objects;
  *
  * @param port 0 picks a free port (see {@code MiniLb.port()})
  * @param prefillPolicy a selection policy name: {@code random} or {@code round_robin}
+ * @param resilience when a worker counts as failing (circuit breaker, health thresholds)
  */
 public record MiniLbConfig(
         String host,
@@ -22,7 +26,8 @@ public record MiniLbConfig(
         String prefillPolicy,
         String decodePolicy,
         Timeouts timeouts,
-        Limits limits) {
+        Limits limits,
+        WorkerResilience resilience) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -36,6 +41,7 @@ public record MiniLbConfig(
         Objects.requireNonNull(decodePolicy, "decodePolicy");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(resilience, "resilience");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
@@ -49,13 +55,24 @@ public record MiniLbConfig(
         if (decodes.isEmpty()) {
             throw new InvalidConfigurationException("no decode server configured: give at least one --decode URL");
         }
+        requireEachServerOnce(prefills, decodes);
+    }
+
+    /** A worker is known by its URL (its id, its health, its circuit): the same URL twice would be two of each. */
+    private static void requireEachServerOnce(List<PrefillWorker> prefills, List<DecodeWorker> decodes) {
+        Set<String> seen = new HashSet<>();
+        Stream.concat(prefills.stream(), decodes.stream()).map(Worker::url).filter(url -> !seen.add(url)).findFirst()
+                .ifPresent(url -> {
+                    throw new InvalidConfigurationException("server " + url + " is given more than once: "
+                            + "give each server once, as either --prefill or --decode");
+                });
     }
 
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
     public MiniLbConfig(
             String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
         this(host, port, prefills, decodes, DEFAULT_POLICY, DEFAULT_POLICY,
-                Timeouts.withRequestTimeout(requestTimeout), Limits.defaults());
+                Timeouts.withRequestTimeout(requestTimeout), Limits.defaults(), WorkerResilience.defaults());
     }
 
     /** The same policy for both sides. */
@@ -64,15 +81,22 @@ public record MiniLbConfig(
     }
 
     public MiniLbConfig withPolicies(String prefill, String decode) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits);
+        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience);
     }
 
     public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits);
+        return new MiniLbConfig(
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience);
     }
 
     public MiniLbConfig withLimits(Limits newLimits) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits);
+        return new MiniLbConfig(
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience);
+    }
+
+    public MiniLbConfig withResilience(WorkerResilience newResilience) {
+        return new MiniLbConfig(
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience);
     }
 
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
@@ -81,9 +105,5 @@ public record MiniLbConfig(
 
     public Duration requestTimeout() {
         return timeouts.request();
-    }
-
-    public Topology topology() {
-        return new Topology(prefills, decodes);
     }
 }

@@ -12,18 +12,34 @@ import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.WorkerResilience;
+import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.MonotonicClock;
-import io.minilb.domain.Topology;
+import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.room.RoomAllocator;
 import io.minilb.domain.selection.PairSelector;
+import io.minilb.domain.worker.WorkerOrigin;
+import io.minilb.domain.worker.WorkerRegistry;
 
-/** The use cases, over the configured topology. */
+/** The use cases, over the live set of workers. */
 public final class ApplicationModule extends AbstractModule {
 
+    /**
+     * The configured workers. They start healthy: until active health checks exist, only their circuit breakers
+     * take them out of rotation.
+     */
     @Provides
     @Singleton
-    Topology topology(MiniLbConfig config) {
-        return config.topology();
+    WorkerRegistry workerRegistry(MiniLbConfig config) {
+        WorkerResilience resilience = config.resilience();
+        var registry = new WorkerRegistry(resilience.circuitBreaker(), resilience.health(), MonotonicClock.SYSTEM);
+        for (PrefillWorker prefill : config.prefills()) {
+            registry.addPrefill(prefill, WorkerOrigin.CONFIGURATION, true);
+        }
+        for (DecodeWorker decode : config.decodes()) {
+            registry.addDecode(decode, WorkerOrigin.CONFIGURATION, true);
+        }
+        return registry;
     }
 
     @Provides
@@ -40,14 +56,14 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RouteGenerationUseCase routeGeneration(
-            Topology topology, PairSelector pairs, RoomAllocator rooms, InferenceBackend backend, ServingState state) {
-        return new RouteGeneration(topology, pairs, rooms, backend, state, MonotonicClock.SYSTEM);
+    RouteGenerationUseCase routeGeneration(WorkerRegistry workers, PairSelector pairs, RoomAllocator rooms,
+            InferenceBackend backend, ServingState state) {
+        return new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM);
     }
 
     @Provides
     @Singleton
-    ClusterAdminUseCase clusterAdmin(Topology topology, WorkerAdminClient client) {
-        return new ClusterAdmin(topology, client);
+    ClusterAdminUseCase clusterAdmin(WorkerRegistry workers, WorkerAdminClient client) {
+        return new ClusterAdmin(workers, client);
     }
 }

@@ -1,10 +1,20 @@
 package io.minilb.domain.selection;
 
-import io.minilb.domain.BackendPair;
-import io.minilb.domain.Topology;
+import io.minilb.domain.DecodeWorker;
+import io.minilb.domain.PrefillWorker;
+import io.minilb.domain.Worker;
+import io.minilb.domain.worker.LiveWorker;
+import io.minilb.domain.worker.Unavailability;
+import io.minilb.domain.worker.WorkerRegistry;
+import io.minilb.domain.worker.WorkerRole;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 
-/** Chooses a backend pair, each side by its own policy. */
+/** Chooses a backend pair among the available workers, each side by its own policy. */
 public final class PairSelector {
 
     private final SelectionPolicy prefillPolicy;
@@ -15,7 +25,45 @@ public final class PairSelector {
         this.decodePolicy = Objects.requireNonNull(decodePolicy, "decodePolicy");
     }
 
-    public BackendPair select(Topology topology) {
-        return new BackendPair(prefillPolicy.select(topology.prefills()), decodePolicy.select(topology.decodes()));
+    /** Chooses and counts in a prefill and a decode, or says which side has none available (prefill first). */
+    public PairSelection select(WorkerRegistry registry) {
+        Optional<LiveWorker<PrefillWorker>> prefill = claim(registry::availablePrefills, prefillPolicy);
+        if (prefill.isEmpty()) {
+            return noneAvailable(registry, WorkerRole.PREFILL);
+        }
+        Optional<LiveWorker<DecodeWorker>> decode = claim(registry::availableDecodes, decodePolicy);
+        if (decode.isEmpty()) {
+            prefill.get().finish();
+            return noneAvailable(registry, WorkerRole.DECODE);
+        }
+        return new PairSelection.Chosen(prefill.get(), decode.get());
+    }
+
+    /**
+     * Counts a request in on the worker the policy picks. A worker removed between the snapshot and the count
+     * refuses it; it is draining, so the next snapshot's available workers leave it out.
+     */
+    private static <W extends Worker> Optional<LiveWorker<W>> claim(
+            Supplier<List<LiveWorker<W>>> available, SelectionPolicy policy) {
+        while (true) {
+            List<LiveWorker<W>> candidates = available.get();
+            if (candidates.isEmpty()) {
+                return Optional.empty();
+            }
+            LiveWorker<W> chosen = policy.select(candidates);
+            if (chosen.tryStart()) {
+                return Optional.of(chosen);
+            }
+        }
+    }
+
+    private static PairSelection noneAvailable(WorkerRegistry registry, WorkerRole role) {
+        List<? extends LiveWorker<?>> registered = registry.workers(role);
+        Map<Unavailability, Long> reasons = new EnumMap<>(Unavailability.class);
+        for (LiveWorker<?> worker : registered) {
+            // A worker that became available since the snapshot is left out of the counts: they only explain.
+            worker.unavailability().ifPresent(reason -> reasons.merge(reason, 1L, Long::sum));
+        }
+        return new PairSelection.NoneAvailable(role, registered.size(), reasons);
     }
 }

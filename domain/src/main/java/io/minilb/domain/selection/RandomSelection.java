@@ -1,7 +1,7 @@
 package io.minilb.domain.selection;
 
 import io.minilb.domain.RandomSource;
-import io.minilb.domain.Worker;
+import io.minilb.domain.worker.WorkerLoad;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +15,7 @@ public final class RandomSelection implements SelectionPolicy {
     }
 
     @Override
-    public <W extends Worker> W select(List<W> candidates) {
+    public <C extends WorkerLoad> C select(List<C> candidates) {
         return candidates.get(random.nextInt(candidates.size()));
     }
 }

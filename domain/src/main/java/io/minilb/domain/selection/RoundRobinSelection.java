@@ -1,6 +1,6 @@
 package io.minilb.domain.selection;
 
-import io.minilb.domain.Worker;
+import io.minilb.domain.worker.WorkerLoad;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,7 +10,7 @@ public final class RoundRobinSelection implements SelectionPolicy {
     private final AtomicLong next = new AtomicLong();
 
     @Override
-    public <W extends Worker> W select(List<W> candidates) {
+    public <C extends WorkerLoad> C select(List<C> candidates) {
         return candidates.get((int) Math.floorMod(next.getAndIncrement(), (long) candidates.size()));
     }
 }

@@ -2,11 +2,8 @@ package io.minilb.domain.selection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.domain.DecodeWorker;
-import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.SeededRandom;
-import io.minilb.domain.Topology;
-import java.util.ArrayList;
+import io.minilb.domain.worker.WorkerLoad;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class SelectionPoliciesTest {
 
-    private final List<DecodeWorker> decodes = List.of(
-            new DecodeWorker("http://d1:1"), new DecodeWorker("http://d2:1"), new DecodeWorker("http://d3:1"));
+    private final List<Candidate> decodes =
+            List.of(new Candidate("http://d1:1"), new Candidate("http://d2:1"), new Candidate("http://d3:1"));
 
     @Test
     void roundRobinVisitsEachWorkerInTurn() {
@@ -42,20 +39,21 @@ class SelectionPoliciesTest {
         assertThat(counts.values()).allSatisfy(count -> assertThat(count).isBetween(800L, 1200L));
     }
 
-    @Test
-    void pairSelectorUsesEachSidesOwnPolicy() {
-        var topology = new Topology(
-                List.of(PrefillWorker.of("http://p1:1", 8998), PrefillWorker.of("http://p2:1", 8998)), decodes);
-        var selector = new PairSelector(new RoundRobinSelection(), new RoundRobinSelection());
-        var pairs = new ArrayList<String>();
-        for (int i = 0; i < 3; i++) {
-            var pair = selector.select(topology);
-            pairs.add(pair.prefill().url() + "|" + pair.decode().url());
-        }
-        assertThat(pairs).containsExactly("http://p1:1|http://d1:1", "http://p2:1|http://d2:1", "http://p1:1|http://d3:1");
-    }
-
     private List<String> picks(SelectionPolicy policy, int count) {
         return IntStream.range(0, count).mapToObj(i -> policy.select(decodes).url()).toList();
+    }
+
+    /** Policies see only this view of a worker. */
+    private record Candidate(String url) implements WorkerLoad {
+
+        @Override
+        public String id() {
+            return url;
+        }
+
+        @Override
+        public int inFlight() {
+            return 0;
+        }
     }
 }

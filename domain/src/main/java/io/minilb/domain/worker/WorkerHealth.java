@@ -1,0 +1,44 @@
+package io.minilb.domain.worker;
+
+import java.util.Objects;
+
+/**
+ * A worker's health as its checks found it: a healthy worker turns unhealthy after {@code failureThreshold} failed
+ * checks in a row, an unhealthy one healthy after {@code successThreshold} passed checks in a row; a result against
+ * the streak resets it. Thread-safe.
+ */
+public final class WorkerHealth {
+
+    private final HealthThresholds thresholds;
+    private volatile boolean healthy;
+    private int streak;
+
+    /**
+     * @param startsHealthy true for a worker that takes traffic before its first check (health checks disabled),
+     *     false for one that must pass its checks first
+     */
+    public WorkerHealth(HealthThresholds thresholds, boolean startsHealthy) {
+        this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
+        this.healthy = startsHealthy;
+    }
+
+    public boolean isHealthy() {
+        return healthy;
+    }
+
+    /** Records one check's result; true when it changed the worker's health. */
+    public synchronized boolean recordCheck(boolean passed) {
+        if (passed == healthy) {
+            streak = 0;
+            return false;
+        }
+        streak++;
+        int needed = healthy ? thresholds.failureThreshold() : thresholds.successThreshold();
+        if (streak < needed) {
+            return false;
+        }
+        healthy = passed;
+        streak = 0;
+        return true;
+    }
+}

@@ -1,0 +1,9 @@
+package io.minilb.domain.worker;
+
+/** Where a worker was registered from. */
+public enum WorkerOrigin {
+    /** The command line or the config file: known at startup. */
+    CONFIGURATION,
+    /** Added at run time through the worker API. */
+    API
+}
