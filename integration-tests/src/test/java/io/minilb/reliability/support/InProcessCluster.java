@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minilb.bootstrap.MiniLb;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.simulator.Simulator;
@@ -54,9 +55,11 @@ public final class InProcessCluster implements AutoCloseable {
             prefill = keep(SimulatorConfig.prefill().start());
             decode = decodeRefused ? null : keep(SimulatorConfig.decode().start());
             decodeUrl = decodeRefused ? "http://127.0.0.1:" + unusedPort() : decode.url();
+            // Without circuit breakers: these attacks must reach the one server of each side every time.
             lb = keep(MiniLb.start(customize.apply(new MiniLbConfig("127.0.0.1", 0,
                     List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
-                    List.of(new DecodeWorker(decodeUrl)), REQUEST_TIMEOUT))));
+                    List.of(new DecodeWorker(decodeUrl)), REQUEST_TIMEOUT)
+                    .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled()))));
         } catch (RuntimeException e) {
             close();
             throw e;
