@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * from the root logger, so a line from any part of mini-lb counts, not only the rate-limited ones.
  */
 class FailureLogStormTest {
+    private static final Logger LOG = LoggerFactory.getLogger(FailureLogStormTest.class);
     private static final int REQUESTS = 2_000;
     private static final int CLIENTS = 8;
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
@@ -96,6 +97,8 @@ class FailureLogStormTest {
                     .collect(Collectors.groupingBy(message -> message.replaceAll("; \\d+ more like it.*", "")));
             byKind.values().forEach(lines -> assertThat(lines.subList(1, lines.size()))
                     .allMatch(line -> line.matches(".*; [1-9]\\d* more like it since the last such line"), "counts what it suppressed"));
+            LOG.info("figure: {} requests to a refused decode in {} ms logged {} warning lines", REQUESTS,
+                    elapsed.toMillis(), warnings.size());
         }
     }
 
