@@ -7,13 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.bootstrap.MiniLb;
-import io.minilb.bootstrap.config.Limits;
-import io.minilb.bootstrap.config.MiniLbConfig;
-import io.minilb.domain.DecodeWorker;
-import io.minilb.domain.PrefillWorker;
+import io.minilb.reliability.support.InProcessCluster;
 import io.minilb.simulator.Faults;
 import io.minilb.simulator.Simulator;
-import io.minilb.simulator.SimulatorConfig;
 import io.minilb.simulator.TestHttp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -62,25 +58,25 @@ class MemoryBudgetTest {
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
     private static final ExecutorService STORM_CLIENTS = Executors.newFixedThreadPool(STORM);
 
+    private static InProcessCluster cluster;
     private static Simulator prefill;
     private static Simulator decode;
     private static MiniLb lb;
 
     @BeforeAll
     static void start() {
-        prefill = SimulatorConfig.prefill().start();
-        decode = SimulatorConfig.decode().start();
-        lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0, List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
-                List.of(new DecodeWorker(decode.url())), TIMEOUT).withLimits(Limits.defaults().withMaxBufferedBytes(BUDGET_BYTES)));
+        cluster = InProcessCluster.start(config -> config.withLimits(config.limits().withMaxBufferedBytes(BUDGET_BYTES)));
+        prefill = cluster.prefill();
+        decode = cluster.decode().orElseThrow();
+        lb = cluster.lb();
     }
 
     @AfterAll
     static void stop() {
         STORM_CLIENTS.shutdownNow();
-        if (lb != null) {
-            lb.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        List.of(prefill, decode).forEach(Simulator::close);
     }
 
     @BeforeEach
