@@ -5,7 +5,7 @@
 #   integration-tests/benchmark/gc-compare.sh
 #
 # Knobs (env): ROUNDS (3), DURATION (s per measurement, 8), CONNECTIONS (64), HEAP (512m),
-# COLLECTORS ("G1 Parallel Serial Z Shenandoah"; one not in this JVM is skipped). Needs java 17, wrk, nginx, curl.
+# COLLECTORS ("G1 Parallel Serial Z Shenandoah"; one not in this JVM is skipped), LB_JAR (another mini-lb jar). Needs java 17, wrk, nginx, curl.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,8 +15,8 @@ DURATION="${DURATION:-8}"
 CONNECTIONS="${CONNECTIONS:-64}"
 HEAP="${HEAP:-512m}"
 COLLECTORS="${COLLECTORS:-G1 Parallel Serial Z Shenandoah}"
-BACKEND_PORT=8290; LB_PORT=8291
-LB_JAR="$ROOT/bootstrap/target/mini-lb.jar"
+PREFILL_PORT=8290; DECODE_PORT=8292; LB_PORT=8291
+LB_JAR="${LB_JAR:-$ROOT/bootstrap/target/mini-lb.jar}"
 
 for tool in java wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "gc-compare.sh: $tool is required" >&2; exit 1; }
@@ -36,10 +36,10 @@ wait_up() { # url
   echo "gc-compare.sh: $1 did not come up" >&2; exit 1
 }
 
-sed -e "s#@DIR@#$TMP#g" -e "s#@PORT@#$BACKEND_PORT#g" "$BENCH/instant-backend.conf.template" > "$TMP/instant.conf"
+sed -e "s#@DIR@#$TMP#g" -e "s#@PREFILL_PORT@#$PREFILL_PORT#g" -e "s#@DECODE_PORT@#$DECODE_PORT#g" "$BENCH/instant-backend.conf.template" > "$TMP/instant.conf"
 nginx -c "$TMP/instant.conf" -p "$TMP" >/dev/null 2>&1 &
 PIDS+=("$!")
-wait_up "http://127.0.0.1:$BACKEND_PORT/health"
+wait_up "http://127.0.0.1:$DECODE_PORT/health"
 
 available=()
 for gc in $COLLECTORS; do
@@ -58,7 +58,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for gc in "${available[@]}"; do
     java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError "-XX:+Use${gc}GC" -Xlog:safepoint:file="$TMP/gc-$gc.log" \
       -jar "$LB_JAR" --port "$LB_PORT" \
-      --prefill "http://127.0.0.1:$BACKEND_PORT" none --decode "http://127.0.0.1:$BACKEND_PORT" \
+      --prefill "http://127.0.0.1:$PREFILL_PORT" none --decode "http://127.0.0.1:$DECODE_PORT" \
       >"$TMP/lb-$gc.log" 2>&1 &
     lb=$!
     wait_up "http://127.0.0.1:$LB_PORT/health"

@@ -163,6 +163,11 @@ final class AbortableExecution {
         return aborted;
     }
 
+    /** Whether the lease whose call returned is still waiting for the pool. */
+    private synchronized boolean leasePending(Cancellable lease) {
+        return stage == Stage.LEASING && inProgress == lease;
+    }
+
     /** Whether the lease is still pending; if so, it is marked expired, to be cancelled by the caller. */
     private synchronized boolean expire(Cancellable lease) {
         if (stage == Stage.LEASING && inProgress == lease && !aborted) {
@@ -217,7 +222,9 @@ final class AbortableExecution {
             Cancellable lease = delegate.acquireEndpoint(id, route, state, context, new StageCallback(callback));
             if (record(Stage.LEASING, lease)) {
                 lease.cancel();
-            } else {
+            } else if (leasePending(lease)) {
+                // Only for a lease the pool could not grant at once (a full pool): a timer per lease would keep
+                // every request's objects alive for the whole timeout.
                 Timeout patience = context.getRequestConfigOrDefault().getConnectionRequestTimeout();
                 if (Timeout.isPositive(patience)) {
                     // On the JDK's shared delay scheduler thread, like the generations' own deadlines.
