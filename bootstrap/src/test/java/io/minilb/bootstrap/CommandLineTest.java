@@ -85,7 +85,7 @@ class CommandLineTest {
     void limitsAndTimeoutsComeFromFlagsOrTheFileWithDefaults() throws IOException {
         MiniLbConfig defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1");
         assertThat(defaults.limits()).isEqualTo(Limits.defaults());
-        assertThat(defaults.limits().effectiveMaxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 2);
+        assertThat(defaults.limits().effectiveMaxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
         assertThat(defaults.timeouts().requestRead()).isEqualTo(Duration.ofSeconds(30));
 
         Path file = dir.resolve("limits.yaml");

@@ -74,7 +74,7 @@ public final class MiniLbCommand {
     Long maxResponseBytes;
 
     @Option(names = "--max-buffered-bytes", paramLabel = "BYTES",
-            description = "Bytes held for all requests together; past it new requests get 503 (default: half the heap).")
+            description = "Bytes held for all requests together; past it new requests get 503 (default: a quarter of the heap).")
     Long maxBufferedBytes;
 
     @Option(names = "--max-connections", paramLabel = "N",

@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  *
  * @param maxPayloadBytes the largest request body; larger ones get 413
  * @param maxResponseBytes the largest answer mini-lb holds whole (a non-streamed answer, logprobs to merge)
- * @param maxBufferedBytes the budget of bytes held for all requests together; empty for half the maximum heap
+ * @param maxBufferedBytes the budget of bytes held for all requests together; empty for a quarter of the maximum heap
  * @param maxConnections open client connections; beyond it new ones are refused
  * @param streamBufferBytes bytes queued for a slow streaming client before mini-lb stops reading its decode
  */
@@ -48,9 +48,13 @@ public record Limits(
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_STREAM_BUFFER_BYTES);
     }
 
-    /** The memory budget in force: the configured one, or half of what the heap may grow to. */
+    /**
+     * The memory budget in force: the configured one, or a quarter of what the heap may grow to. Not more: what the
+     * budget counts is live, but the copies let go of are garbage until collected, and an answer of tens of MB needs
+     * that much contiguous free heap, so the heap needs room beyond the budget.
+     */
     public long effectiveMaxBufferedBytes() {
-        return maxBufferedBytes.orElse(Runtime.getRuntime().maxMemory() / 2);
+        return maxBufferedBytes.orElse(Runtime.getRuntime().maxMemory() / 4);
     }
 
     public Limits withMaxPayloadBytes(long bytes) {

@@ -1,13 +1,17 @@
 package io.minilb.adapters.in.http;
 
 import io.minilb.application.limits.MemoryBudget;
+import io.undertow.util.AttachmentKey;
 
 /**
- * The share of the memory budget one request body holds: grown as the body arrives, given back once, when its
- * exchange completes (answered, failed or abandoned by the client). Thread-safe: the exchange may complete on a
- * backend thread.
+ * The share of the memory budget one request holds: its body, grown as the body arrives, and then its whole answer
+ * until the client has taken it; given back once, when its exchange completes (answered, failed or abandoned by the
+ * client). Thread-safe: the exchange may complete on a backend thread.
  */
 final class BodyReservation {
+
+    /** Where the exchange keeps its reservation, for the answer to join it. */
+    static final AttachmentKey<BodyReservation> KEY = AttachmentKey.create(BodyReservation.class);
 
     /**
      * Heap held per body byte while the request is served: its JSON tree (measured with Jackson on 1 MB bodies: a
@@ -34,6 +38,16 @@ final class BodyReservation {
         }
         coveredBodyBytes = bodyBytes;
         return true;
+    }
+
+    /**
+     * Holds a whole answer until the exchange completes: a client that reads it slowly keeps it in memory that long.
+     * What the body held covers as much of it (the request's own bytes are garbage by the time it is answered); only
+     * the rest is reserved. False, holding nothing more, when that does not fit the budget.
+     */
+    synchronized boolean holdAnswer(long answerBytes) {
+        long beyondTheBody = answerBytes - coveredBodyBytes * HEAP_BYTES_PER_BODY_BYTE;
+        return beyondTheBody <= 0 || share.tryHold(beyondTheBody);
     }
 
     void release() {

@@ -54,6 +54,7 @@ final class BoundedBodyReader implements Receiver.PartialBytesCallback {
             refuseOverloaded(exchange);
             return;
         }
+        exchange.putAttachment(BodyReservation.KEY, reservation);
         var reader = new BoundedBodyReader(exchange, limits, length, onBody, onFailure, reservation);
         // However the exchange ends, including a client that leaves mid-body.
         exchange.addExchangeCompleteListener((completed, next) -> {

@@ -58,6 +58,12 @@ final class GenerationResponder implements GenerationObserver {
     @Override
     public void onResponse(int status, String contentType, byte[] body) {
         outcomeArrived = true;
+        BodyReservation reservation = exchange.getAttachment(BodyReservation.KEY);
+        if (reservation != null && !reservation.holdAnswer(body.length)) {
+            onIoThread(() -> Responses.error(exchange, 503, ErrorBody.OVERLOADED, "the answer (" + body.length
+                    + " bytes) does not fit mini-lb's memory budget (--max-buffered-bytes) now; retry later"));
+            return;
+        }
         onIoThread(() -> Responses.send(exchange, status, contentType, body));
     }
 

@@ -106,6 +106,34 @@ class RequestBodyBudgetTest {
         await().until(() -> budget.heldBytes() == 0);
     }
 
+    /**
+     * A whole answer stays in memory until its client has taken it, so it is held in the budget that long too, beyond
+     * what its request's body held: one that does not fit is refused rather than kept for a slow client.
+     */
+    @Test
+    void aWholeAnswerBeyondWhatItsBodyHeldMustFitTheBudget() throws Exception {
+        String body = textBody(BODY_BYTES);
+        int othersHold = BODIES - 3;
+        for (int i = 0; i < othersHold; i++) {
+            assertThat(budget.tryReserve(HELD_PER_BODY)).isTrue(); // other requests hold most of the budget
+        }
+        byte[] fits = "b".repeat((int) (2 * HELD_PER_BODY)).getBytes(UTF_8); // the body's share and one more
+        byte[] tooLarge = "c".repeat((int) (4 * HELD_PER_BODY)).getBytes(UTF_8); // the body's share and three more
+        try (RawHttpConnection client = connect()) {
+            client.send(headFor(body) + body);
+            generations.next().observer.onResponse(200, "text/plain", fits);
+            assertThat(client.readBody(client.readHead())).isEqualTo(new String(fits, UTF_8));
+        }
+        try (RawHttpConnection client = connect()) {
+            client.send(headFor(body) + body);
+            generations.next().observer.onResponse(200, "text/plain", tooLarge);
+            RawHttpConnection.Head head = client.readHead();
+            assertThat(head.status()).isEqualTo(503);
+            assertThat(client.readBody(head)).contains("\"type\":\"overloaded\"");
+        }
+        await().until(() -> budget.heldBytes() == othersHold * HELD_PER_BODY);
+    }
+
     @Test
     void aChunkedBodyHoldsWhatItSentAndIsRefusedWhenItOutgrowsTheBudget() throws Exception {
         for (int i = 0; i < BODIES - 2; i++) {
