@@ -15,9 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,27 +22,10 @@ import org.junit.jupiter.api.Test;
  * socket buffer and a 64 KiB backlog per such client instead of the whole generation. The decode generates as fast
  * as it can (no per-token latency): without back-pressure it would finish the whole generation in memory.
  */
-class BackPressureTest {
+class BackPressureTest extends SharedPdPairTest {
     private static final int TOKENS = 50_000;
     private static final long BACKLOG_LIMIT = 64 * 1024;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static PdPair pair;
-
-    @BeforeAll
-    static void startPair() {
-        pair = PdPair.start();
-    }
-
-    @AfterAll
-    static void stopPair() {
-        pair.close();
-    }
-
-    @AfterEach
-    void clear() {
-        pair.prefill.reset();
-        pair.decode.reset();
-    }
 
     private static ObjectNode chat(long room) {
         ObjectNode body = object().put("model", "sim-model").put("stream", true).put("max_tokens", TOKENS);

@@ -16,29 +16,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class FaultsTest {
-    private static PdPair pair;
-
-    @BeforeAll
-    static void startPair() {
-        pair = PdPair.start();
-    }
-
-    @AfterAll
-    static void stopPair() {
-        pair.close();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        pair.prefill.reset();
-        pair.decode.reset();
-    }
+class FaultsTest extends SharedPdPairTest {
 
     private static ObjectNode request(int maxTokens, boolean stream) {
         ObjectNode body = object().put("text", "fault injection").put("stream", stream);

@@ -10,22 +10,9 @@ import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class RendezvousTest {
-    private static PdPair pair;
-
-    @BeforeAll
-    static void startPair() {
-        pair = PdPair.start();
-    }
-
-    @AfterAll
-    static void stopPair() {
-        pair.close();
-    }
+class RendezvousTest extends SharedPdPairTest {
 
     private static ObjectNode generate(String text, int maxTokens, long room) {
         ObjectNode body = object().put("text", text);

@@ -9,22 +9,9 @@ import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ValidationTest {
-    private static PdPair pair;
-
-    @BeforeAll
-    static void startPair() {
-        pair = PdPair.start();
-    }
-
-    @AfterAll
-    static void stopPair() {
-        pair.close();
-    }
+class ValidationTest extends SharedPdPairTest {
 
     /** Both servers must reject the body at once with 400 and an SGLang error naming the problem. */
     private static void assertRejected(String path, ObjectNode body, String reason) {
