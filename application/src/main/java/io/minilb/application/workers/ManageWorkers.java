@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManageWorkers implements ManageWorkersUseCase {
 
+    /**
+     * The registry's bound: far more than any PD deployment runs (SGLang clusters have tens of servers), and at
+     * about a kilobyte per worker a megabyte at most.
+     */
+    public static final int MAX_WORKERS = 1_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(ManageWorkers.class);
 
     private final WorkerRegistry registry;
