@@ -7,8 +7,10 @@ import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
+import io.minilb.domain.worker.CircuitBreakerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -108,6 +110,61 @@ class CommandLineTest {
     }
 
     @Test
+    void circuitBreakerFlagsUseSglangRouterNamesWithOurDefaults() {
+        MiniLbConfig defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1");
+        assertThat(defaults.resilience()).isEqualTo(WorkerResilience.defaults());
+
+        MiniLbConfig config = parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--cb-failure-threshold", "5", "--cb-success-threshold", "4", "--cb-timeout-duration-secs", "30",
+                "--cb-window-duration-secs", "60", "--disable-circuit-breaker");
+        assertThat(config.resilience().circuitBreaker()).isEqualTo(
+                new CircuitBreakerSettings(false, 5, 4, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void circuitBreakerKeysComeFromTheConfigFileUnderFlags() throws IOException {
+        Path file = dir.resolve("cb.yaml");
+        Files.writeString(file, """
+                prefill: ["http://p:1"]
+                decode: ["http://d:1"]
+                cb-failure-threshold: 7
+                cb-timeout-duration-secs: 20
+                disable-circuit-breaker: true
+                pd-disaggregation: true
+                worker-startup-timeout-secs: 600
+                worker-startup-check-interval: 10
+                """);
+        CircuitBreakerSettings breaker = parse("--config", file.toString(), "--cb-timeout-duration-secs", "5")
+                .resilience().circuitBreaker();
+        assertThat(breaker).isEqualTo(new CircuitBreakerSettings(false, 7,
+                WorkerResilience.DEFAULT_CB_SUCCESS_THRESHOLD, Duration.ofSeconds(5), WorkerResilience.DEFAULT_CB_WINDOW));
+
+        Files.writeString(file, "prefill: [\"http://p:1\"]\ndecode: [\"http://d:1\"]\ndisable-circuit-breaker: yes please\n");
+        assertThatThrownBy(() -> parse("--config", file.toString()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("'disable-circuit-breaker' must be true or false");
+    }
+
+    @Test
+    void circuitBreakerValuesBelowOneAreRefusedNamingTheFlag() {
+        for (String flag : new String[] {"--cb-failure-threshold", "--cb-success-threshold",
+                "--cb-timeout-duration-secs", "--cb-window-duration-secs", "--worker-startup-timeout-secs",
+                "--worker-startup-check-interval"}) {
+            assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", flag, "0"))
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessage(flag + " must be at least 1, got 0");
+        }
+    }
+
+    @Test
+    void sglangRouterCompatibilityFlagsAreAcceptedAndChangeNothing() {
+        MiniLbConfig plain = parse("--prefill", "http://p:1", "--decode", "http://d:1");
+        MiniLbConfig compatible = parse("--pd-disaggregation", "--prefill", "http://p:1", "--decode", "http://d:1",
+                "--worker-startup-timeout-secs", "1800", "--worker-startup-check-interval", "30");
+        assertThat(compatible).isEqualTo(plain);
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
         assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-connections", "0"))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--max-connections");
@@ -176,7 +233,10 @@ class CommandLineTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--prefill", "--decode", "--host", "--port",
                 "--policy", "--prefill-policy", "--decode-policy", "--request-timeout-secs", "--max-payload-bytes",
                 "--admin-timeout-secs", "--shutdown-grace-secs", "--config", "--version", "--max-response-bytes",
-                "--max-buffered-bytes", "--max-connections", "--stream-buffer-bytes", "--request-read-timeout-secs");
+                "--max-buffered-bytes", "--max-connections", "--stream-buffer-bytes", "--request-read-timeout-secs",
+                "--cb-failure-threshold", "--cb-success-threshold", "--cb-timeout-duration-secs",
+                "--cb-window-duration-secs", "--disable-circuit-breaker", "--pd-disaggregation",
+                "--worker-startup-timeout-secs", "--worker-startup-check-interval", "--max-payload-size");
     }
 
     private static MiniLbConfig parse(String... args) {

@@ -9,6 +9,7 @@ import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.bootstrap.config.WorkerSpecs;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
+import io.minilb.domain.worker.CircuitBreakerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +94,38 @@ public final class MiniLbCommand {
             description = "On stop, how long in-flight generations may finish (default: 30).")
     Long shutdownGraceSecs;
 
+    @Option(names = "--cb-failure-threshold", paramLabel = "N",
+            description = "Failures in a row, within the window, that open a worker's circuit (default: 3).")
+    Long cbFailureThreshold;
+
+    @Option(names = "--cb-success-threshold", paramLabel = "N",
+            description = "Successes in a row that close a half-open circuit; also its trials at a time (default: 2).")
+    Long cbSuccessThreshold;
+
+    @Option(names = "--cb-timeout-duration-secs", paramLabel = "SECONDS",
+            description = "How long an open circuit stays open before it admits trials (default: 10).")
+    Long cbTimeoutDurationSecs;
+
+    @Option(names = "--cb-window-duration-secs", paramLabel = "SECONDS",
+            description = "How far back failures count towards opening a circuit (default: 120).")
+    Long cbWindowDurationSecs;
+
+    @Option(names = "--disable-circuit-breaker",
+            description = "Never take a worker out of rotation for its failed requests.")
+    Boolean disableCircuitBreaker;
+
+    // Accepted so that SGLang router command lines run unchanged; see the README for what each means here.
+    @Option(names = "--pd-disaggregation", description = "Accepted for compatibility: mini-lb is always PD.")
+    Boolean pdDisaggregation;
+
+    @Option(names = "--worker-startup-timeout-secs", paramLabel = "SECONDS",
+            description = "Accepted for compatibility: mini-lb serves at once, answering 503 until a pair is available.")
+    Long workerStartupTimeoutSecs;
+
+    @Option(names = "--worker-startup-check-interval", paramLabel = "SECONDS",
+            description = "Accepted for compatibility, as --worker-startup-timeout-secs.")
+    Long workerStartupCheckInterval;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -112,7 +145,7 @@ public final class MiniLbCommand {
                 first(decodePolicy, file.text("decode-policy")).orElse(sharedPolicy),
                 timeouts(file),
                 limits(file),
-                WorkerResilience.defaults());
+                resilience(file));
     }
 
     private Timeouts timeouts(ConfigFile file) {
@@ -136,6 +169,46 @@ public final class MiniLbCommand {
                         Limits.DEFAULT_MAX_CONNECTIONS, "--max-connections"),
                 intValue(first(streamBufferBytes == null ? null : streamBufferBytes.longValue(),
                         file.number("stream-buffer-bytes")), Limits.DEFAULT_STREAM_BUFFER_BYTES, "--stream-buffer-bytes"));
+    }
+
+    private WorkerResilience resilience(ConfigFile file) {
+        acceptCompatibilityFlags(file);
+        CircuitBreakerSettings defaults = WorkerResilience.defaults().circuitBreaker();
+        return WorkerResilience.defaults().withCircuitBreaker(new CircuitBreakerSettings(
+                !first(disableCircuitBreaker, file.flag("disable-circuit-breaker")).orElse(false),
+                positiveInt(first(cbFailureThreshold, file.number("cb-failure-threshold")),
+                        defaults.failureThreshold(), "--cb-failure-threshold"),
+                positiveInt(first(cbSuccessThreshold, file.number("cb-success-threshold")),
+                        defaults.successThreshold(), "--cb-success-threshold"),
+                positiveSeconds(first(cbTimeoutDurationSecs, file.number("cb-timeout-duration-secs")),
+                        defaults.timeout(), "--cb-timeout-duration-secs"),
+                positiveSeconds(first(cbWindowDurationSecs, file.number("cb-window-duration-secs")),
+                        defaults.window(), "--cb-window-duration-secs")));
+    }
+
+    /** SGLang router flags with no effect here: checked like any flag, so a typo in a value is still reported. */
+    private void acceptCompatibilityFlags(ConfigFile file) {
+        file.flag("pd-disaggregation");
+        requirePositive(first(workerStartupTimeoutSecs, file.number("worker-startup-timeout-secs")),
+                "--worker-startup-timeout-secs");
+        requirePositive(first(workerStartupCheckInterval, file.number("worker-startup-check-interval")),
+                "--worker-startup-check-interval");
+    }
+
+    private static int positiveInt(Optional<Long> value, int fallback, String flag) {
+        requirePositive(value, flag);
+        return intValue(value, fallback, flag);
+    }
+
+    private static Duration positiveSeconds(Optional<Long> value, Duration fallback, String flag) {
+        requirePositive(value, flag);
+        return value.map(Duration::ofSeconds).orElse(fallback);
+    }
+
+    private static void requirePositive(Optional<Long> value, String flag) {
+        value.filter(chosen -> chosen < 1).ifPresent(chosen -> {
+            throw new InvalidConfigurationException(flag + " must be at least 1, got " + chosen);
+        });
     }
 
     private static int intValue(Optional<Long> value, int fallback, String flag) {

@@ -23,7 +23,10 @@ public final class ConfigFile {
             "host", "port", "prefill", "decode", "policy", "prefill-policy", "decode-policy",
             "request-timeout-secs", "request-read-timeout-secs", "max-payload-bytes", "max-payload-size",
             "max-response-bytes", "max-buffered-bytes", "max-connections", "stream-buffer-bytes",
-            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs"));
+            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs",
+            "cb-failure-threshold", "cb-success-threshold", "cb-timeout-duration-secs", "cb-window-duration-secs",
+            "disable-circuit-breaker", "pd-disaggregation", "worker-startup-timeout-secs",
+            "worker-startup-check-interval"));
 
     private final Path path;
     private final JsonNode root;
@@ -83,6 +86,18 @@ public final class ConfigFile {
             throw invalid(key, "must be a whole number, got " + node);
         }
         return Optional.of(node.asLong());
+    }
+
+    /** A switch: {@code true} or {@code false}. */
+    public Optional<Boolean> flag(String key) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw invalid(key, "must be true or false, got " + node);
+        }
+        return Optional.of(node.booleanValue());
     }
 
     public List<String> list(String key) {

@@ -8,6 +8,8 @@ import io.minilb.application.generation.RouteGeneration;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
+import io.minilb.application.port.in.ManageWorkersUseCase;
+import io.minilb.application.workers.ManageWorkers;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
@@ -65,5 +67,15 @@ public final class ApplicationModule extends AbstractModule {
     @Singleton
     ClusterAdminUseCase clusterAdmin(WorkerRegistry workers, WorkerAdminClient client) {
         return new ClusterAdmin(workers, client);
+    }
+
+    /**
+     * Workers added through the API start healthy, as the configured ones do, while there are no active health
+     * checks to pass first.
+     */
+    @Provides
+    @Singleton
+    ManageWorkersUseCase manageWorkers(WorkerRegistry workers, ServingState state) {
+        return new ManageWorkers(workers, state, ManageWorkers.MAX_WORKERS, true);
     }
 }

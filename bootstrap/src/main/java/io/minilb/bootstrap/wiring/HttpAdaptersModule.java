@@ -13,6 +13,7 @@ import io.minilb.adapters.out.http.ResponseLimits;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
+import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
@@ -44,10 +45,10 @@ public final class HttpAdaptersModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MiniLbHttpServer httpServer(RouteGenerationUseCase routing, ClusterAdminUseCase admin, ServingState state,
-            MiniLbConfig config, MemoryBudget budget) {
+    MiniLbHttpServer httpServer(RouteGenerationUseCase routing, ClusterAdminUseCase admin,
+            ManageWorkersUseCase workers, ServingState state, MiniLbConfig config, MemoryBudget budget) {
         Limits limits = config.limits();
-        return new MiniLbHttpServer(routing, admin, state, new HttpServerSettings(config.host(), config.port(),
+        return new MiniLbHttpServer(routing, admin, workers, state, new HttpServerSettings(config.host(), config.port(),
                 limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
                 limits.streamBufferBytes()), budget);
     }

@@ -65,6 +65,20 @@ final class BoundedBodyReader implements Receiver.PartialBytesCallback {
         exchange.getRequestReceiver().receivePartialBytes(reader, reader::fail);
     }
 
+    /** Answers a body that failed to arrive: 413 when too large; a client gone mid-body is dropped. */
+    static void refuse(HttpServerExchange exchange, IOException failure, Limits limits) {
+        if (exchange.isResponseStarted()) {
+            return; // already answered (413, 503 or 408) while the body was still arriving
+        }
+        if (failure instanceof Receiver.RequestToLargeException) {
+            exchange.setPersistent(false); // so the rest of the body is not read just to be discarded
+            Responses.error(exchange, 413, ErrorBody.INVALID_REQUEST,
+                    "request body is larger than the limit of " + limits.maxPayloadBytes() + " bytes");
+            return;
+        }
+        Responses.dropClient(exchange); // the client went away mid-body
+    }
+
     @Override
     public void handle(HttpServerExchange exchange, byte[] chunk, boolean last) {
         if (exchange.isResponseStarted()) {

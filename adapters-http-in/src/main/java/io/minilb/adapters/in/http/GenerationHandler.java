@@ -4,7 +4,6 @@ import io.minilb.application.generation.Endpoint;
 import io.minilb.application.generation.GenerationRequest;
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.RouteGenerationUseCase;
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
@@ -50,15 +49,6 @@ final class GenerationHandler implements HttpHandler {
     }
 
     private void onBodyFailure(HttpServerExchange exchange, IOException failure) {
-        if (exchange.isResponseStarted()) {
-            return; // already answered (413, 503 or 408) while the body was still arriving
-        }
-        if (failure instanceof Receiver.RequestToLargeException) {
-            exchange.setPersistent(false); // so the rest of the body is not read just to be discarded
-            Responses.error(exchange, 413, ErrorBody.INVALID_REQUEST,
-                    "request body is larger than the limit of " + bodyLimits.maxPayloadBytes() + " bytes");
-            return;
-        }
-        Responses.dropClient(exchange); // the client went away mid-body
+        BoundedBodyReader.refuse(exchange, failure, bodyLimits);
     }
 }

@@ -5,6 +5,7 @@ import io.minilb.application.admin.AdminRequest;
 import io.minilb.application.generation.Endpoint;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.port.in.ClusterAdminUseCase;
+import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.limits.MemoryBudget;
 import io.undertow.server.HttpHandler;
@@ -38,15 +39,19 @@ public final class MiniLbHttpServer {
     public MiniLbHttpServer(
             RouteGenerationUseCase generations,
             ClusterAdminUseCase admin,
+            ManageWorkersUseCase workers,
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget) {
         Objects.requireNonNull(generations, "generations");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(workers, "workers");
         Objects.requireNonNull(servingState, "servingState");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(memoryBudget, "memoryBudget");
-        HttpHandler routes = new RouteTable(routes(generations, admin, servingState, settings, memoryBudget));
+        List<Route> table = routes(generations, admin, servingState, settings, memoryBudget);
+        table.addAll(WorkerRoutes.routes(workers, settings, memoryBudget));
+        HttpHandler routes = new RouteTable(table);
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl
         // sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
         this.listener = new HttpListener(settings, new TransferEncodingGuard(new HttpContinueReadHandler(routes)));

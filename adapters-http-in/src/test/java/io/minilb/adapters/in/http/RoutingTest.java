@@ -7,6 +7,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
+import io.minilb.application.port.in.ManageWorkersUseCase;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +76,7 @@ class RoutingTest {
 
     @Test
     void theBoundPortIsTheEphemeralOneAndUnknownBeforeStart() {
-        var notStarted = new MiniLbHttpServer(generations, admin, server.servingState,
+        var notStarted = new MiniLbHttpServer(generations, admin, mock(ManageWorkersUseCase.class), server.servingState,
                 RunningServer.settings(Duration.ofSeconds(1), 1, 1), new MemoryBudget(1));
 
         assertThat(server.port()).isPositive();

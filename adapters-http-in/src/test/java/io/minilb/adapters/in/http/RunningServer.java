@@ -1,8 +1,11 @@
 package io.minilb.adapters.in.http;
 
+import static org.mockito.Mockito.mock;
+
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
+import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,14 +23,23 @@ final class RunningServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin) {
-        this(generations, admin, settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT,
+        this(generations, admin, mock(ManageWorkersUseCase.class));
+    }
+
+    RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, ManageWorkersUseCase workers) {
+        this(generations, admin, workers, settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT,
                 HttpServerSettings.DEFAULT_MAX_CONNECTIONS, HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES),
                 new MemoryBudget(Long.MAX_VALUE));
     }
 
     RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, HttpServerSettings settings,
             MemoryBudget memoryBudget) {
-        server = new MiniLbHttpServer(generations, admin, servingState, settings, memoryBudget);
+        this(generations, admin, mock(ManageWorkersUseCase.class), settings, memoryBudget);
+    }
+
+    RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, ManageWorkersUseCase workers,
+            HttpServerSettings settings, MemoryBudget memoryBudget) {
+        server = new MiniLbHttpServer(generations, admin, workers, servingState, settings, memoryBudget);
         server.start();
     }
 

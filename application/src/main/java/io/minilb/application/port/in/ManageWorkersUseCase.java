@@ -1,0 +1,30 @@
+package io.minilb.application.port.in;
+
+import io.minilb.application.workers.AddWorkerResult;
+import io.minilb.application.workers.Readiness;
+import io.minilb.domain.Worker;
+import io.minilb.domain.worker.LiveWorker;
+import java.util.List;
+import java.util.Optional;
+
+/** The worker API: list, add and remove workers while serving, and say whether a pair can be served. */
+public interface ManageWorkersUseCase {
+
+    /** Every registered worker, draining ones included, prefills first. */
+    List<LiveWorker<?>> list();
+
+    Optional<LiveWorker<?>> find(String id);
+
+    Optional<LiveWorker<?>> findByUrl(String url);
+
+    /** Registers a worker from the API, unless its URL is registered already or the registry is full. */
+    AddWorkerResult add(Worker worker);
+
+    /**
+     * Starts draining the worker with this id: no new requests, those in flight finish. The worker as registered,
+     * or empty when no worker has this id.
+     */
+    Optional<LiveWorker<?>> remove(String id);
+
+    Readiness readiness();
+}
