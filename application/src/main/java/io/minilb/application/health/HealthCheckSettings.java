@@ -28,10 +28,10 @@ public record HealthCheckSettings(boolean enabled, Duration interval, Duration t
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(endpoint, "endpoint");
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("health check interval must be positive, got " + interval);
+            throw new IllegalArgumentException("health check interval must be positive, got " + interval.toMillis() + " ms");
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("health check timeout must be positive, got " + timeout);
+            throw new IllegalArgumentException("health check timeout must be positive, got " + timeout.toMillis() + " ms");
         }
         if (!endpoint.startsWith("/")) {
             throw new IllegalArgumentException("health check endpoint must start with '/', got '" + endpoint + "'");

@@ -23,7 +23,9 @@ public final class ConfigFile {
             "host", "port", "prefill", "decode", "policy", "prefill-policy", "decode-policy",
             "request-timeout-secs", "request-read-timeout-secs", "max-payload-bytes", "max-payload-size",
             "max-response-bytes", "max-buffered-bytes", "max-connections", "stream-buffer-bytes",
-            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs"));
+            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs",
+            "health-check-interval-secs", "health-check-timeout-secs", "health-failure-threshold",
+            "health-success-threshold", "health-check-endpoint", "disable-health-check"));
 
     private final Path path;
     private final JsonNode root;
@@ -83,6 +85,17 @@ public final class ConfigFile {
             throw invalid(key, "must be a whole number, got " + node);
         }
         return Optional.of(node.asLong());
+    }
+
+    public Optional<Boolean> bool(String key) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw invalid(key, "must be true or false, got " + node);
+        }
+        return Optional.of(node.asBoolean());
     }
 
     public List<String> list(String key) {

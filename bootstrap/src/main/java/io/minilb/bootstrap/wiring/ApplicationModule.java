@@ -5,12 +5,15 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.minilb.application.admin.ClusterAdmin;
 import io.minilb.application.generation.RouteGeneration;
+import io.minilb.application.health.HealthCheckRounds;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
+import io.minilb.application.port.out.WorkerProbe;
+import io.minilb.bootstrap.ExecutorRoundScheduler;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
@@ -25,8 +28,8 @@ import io.minilb.domain.worker.WorkerRegistry;
 public final class ApplicationModule extends AbstractModule {
 
     /**
-     * The configured workers. They start healthy: until active health checks exist, only their circuit breakers
-     * take them out of rotation.
+     * The configured workers. They start healthy, so that mini-lb serves at once; with health checks enabled, the
+     * first round (run before mini-lb listens) takes out those that fail it.
      */
     @Provides
     @Singleton
@@ -40,6 +43,14 @@ public final class ApplicationModule extends AbstractModule {
             registry.addDecode(decode, WorkerOrigin.CONFIGURATION, true);
         }
         return registry;
+    }
+
+    /** Created whether or not health checks are enabled; its thread starts only with {@link HealthCheckRounds#start}. */
+    @Provides
+    @Singleton
+    HealthCheckRounds healthCheckRounds(WorkerRegistry workers, WorkerProbe probe, MiniLbConfig config) {
+        return new HealthCheckRounds(workers, probe, new ExecutorRoundScheduler("mini-lb-health-checks"),
+                config.resilience().healthChecks().interval());
     }
 
     @Provides
