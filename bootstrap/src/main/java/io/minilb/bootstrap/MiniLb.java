@@ -8,6 +8,8 @@ import com.google.inject.Stage;
 import com.google.inject.spi.Message;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
 import io.minilb.adapters.out.http.BackendHttpClients;
+import io.minilb.application.health.HealthCheckRounds;
+import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
@@ -15,6 +17,9 @@ import io.minilb.bootstrap.wiring.MiniLbModule;
 import io.minilb.domain.PrefillWorker;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -35,18 +40,22 @@ public final class MiniLb implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MiniLb.class);
     private static final Duration FATAL_ERROR_CHECK_PERIOD = Duration.ofSeconds(1);
+    /** Beyond the check timeout, for the checks' callbacks on a loaded machine. */
+    private static final Duration FIRST_ROUND_MARGIN = Duration.ofSeconds(5);
 
     private final MiniLbConfig config;
     private final MiniLbHttpServer server;
     private final CloseableHttpAsyncClient backendClient;
     private final ServingState state;
     private final FatalErrorWatch fatalErrors;
+    private final HealthCheckRounds healthChecks;
 
     private MiniLb(MiniLbConfig config, Injector injector, Consumer<String> onFatal) {
         this.config = config;
         this.server = injector.getInstance(MiniLbHttpServer.class);
         this.backendClient = injector.getInstance(CloseableHttpAsyncClient.class);
         this.state = injector.getInstance(ServingState.class);
+        this.healthChecks = injector.getInstance(HealthCheckRounds.class);
         this.fatalErrors = new FatalErrorWatch(state, () -> backendClient.getStatus() == IOReactorStatus.ACTIVE,
                 FATAL_ERROR_CHECK_PERIOD, onFatal);
     }
@@ -96,6 +105,7 @@ public final class MiniLb implements AutoCloseable {
     @Override
     public void close() {
         fatalErrors.close();
+        healthChecks.close();
         state.startDraining();
         Duration grace = state.fatalError().isPresent() ? Duration.ZERO : config.timeouts().shutdownGrace();
         try {
@@ -112,9 +122,11 @@ public final class MiniLb implements AutoCloseable {
     }
 
     private void listen() {
+        checkWorkersFirst();
         try {
             server.start();
         } catch (RuntimeException e) {
+            healthChecks.close();
             BackendHttpClients.stop(backendClient);
             throw new PortUnavailableException(config.host(), config.port(), e);
         }
@@ -124,6 +136,27 @@ public final class MiniLb implements AutoCloseable {
                 config.prefills().stream().map(MiniLb::describe).collect(Collectors.joining(", ")),
                 config.decodes().stream().map(decode -> decode.url()).collect(Collectors.joining(", ")),
                 config.prefillPolicy(), config.decodePolicy(), config.requestTimeout().toSeconds());
+    }
+
+    /**
+     * Runs the first health check round before listening, so a configured worker that fails it (e.g. a prefill with
+     * a wrong bootstrap port) never gets a request. Each check ends within its timeout, so this waits at most that.
+     */
+    private void checkWorkersFirst() {
+        HealthCheckSettings checks = config.resilience().healthChecks();
+        if (!checks.enabled()) {
+            return;
+        }
+        try {
+            healthChecks.start().get(checks.timeout().plus(FIRST_ROUND_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("the first health check round did not end within {} s; serving anyway, its results apply as "
+                    + "they come", checks.timeout().plus(FIRST_ROUND_MARGIN).toSeconds());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the first health check round failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String describe(PrefillWorker prefill) {

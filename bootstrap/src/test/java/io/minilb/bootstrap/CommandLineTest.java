@@ -3,6 +3,7 @@ package io.minilb.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
@@ -11,6 +12,7 @@ import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.worker.CircuitBreakerSettings;
+import io.minilb.domain.worker.HealthThresholds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -162,6 +164,52 @@ class CommandLineTest {
         MiniLbConfig compatible = parse("--pd-disaggregation", "--prefill", "http://p:1", "--decode", "http://d:1",
                 "--worker-startup-timeout-secs", "1800", "--worker-startup-check-interval", "30");
         assertThat(compatible).isEqualTo(plain);
+    }
+
+    @Test
+    void healthChecksTakeSglangRoutersFlagsWithOurDefaults() {
+        MiniLbConfig defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1");
+        assertThat(defaults.resilience().healthChecks()).isEqualTo(HealthCheckSettings.defaults());
+        assertThat(defaults.resilience().healthChecks())
+                .isEqualTo(new HealthCheckSettings(true, Duration.ofSeconds(10), Duration.ofSeconds(5), "/health"));
+        assertThat(defaults.resilience().health()).isEqualTo(new HealthThresholds(3, 2));
+
+        MiniLbConfig config = parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--health-check-interval-secs", "30", "--health-check-timeout-secs", "2",
+                "--health-failure-threshold", "4", "--health-success-threshold", "1",
+                "--health-check-endpoint", "/health_generate", "--disable-health-check");
+        assertThat(config.resilience().healthChecks())
+                .isEqualTo(new HealthCheckSettings(false, Duration.ofSeconds(30), Duration.ofSeconds(2), "/health_generate"));
+        assertThat(config.resilience().health()).isEqualTo(new HealthThresholds(4, 1));
+        assertThat(config.resilience().circuitBreaker()).isEqualTo(defaults.resilience().circuitBreaker());
+    }
+
+    @Test
+    void healthChecksComeFromTheConfigFileUnderFlags() throws IOException {
+        Path file = dir.resolve("health.yaml");
+        Files.writeString(file, String.join("\n",
+                "prefill: [http://p:1]", "decode: [http://d:1]",
+                "health-check-interval-secs: 20", "health-check-timeout-secs: 3", "health-failure-threshold: 5",
+                "health-success-threshold: 3", "health-check-endpoint: /ping", "disable-health-check: true", ""));
+
+        MiniLbConfig config = parse("--config", file.toString(), "--health-check-timeout-secs", "4");
+
+        assertThat(config.resilience().healthChecks())
+                .isEqualTo(new HealthCheckSettings(false, Duration.ofSeconds(20), Duration.ofSeconds(4), "/ping"));
+        assertThat(config.resilience().health()).isEqualTo(new HealthThresholds(5, 3));
+    }
+
+    @Test
+    void invalidHealthCheckSettingsAreRefused() {
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--health-check-interval-secs", "0"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("health check interval");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--health-failure-threshold", "0"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("health failure threshold");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--health-check-endpoint", "health"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("must start with '/'");
     }
 
     @Test

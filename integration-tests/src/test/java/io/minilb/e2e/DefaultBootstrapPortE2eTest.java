@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minilb.bootstrap.MiniLb;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.simulator.RoomEvent;
@@ -36,7 +37,9 @@ class DefaultBootstrapPortE2eTest {
              Simulator decode = SimulatorConfig.decode().bootstrapPort(defaultPort).start();
              MiniLb lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                      List.of(PrefillWorker.withoutBootstrapPort(prefill.url())),
-                     List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(30)))) {
+                     List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(30))
+                     // mini-lb checks the bootstrap server on 8998, which is not this prefill's when 8998 is taken
+                     .withResilience(WorkerResilience.defaults().withHealthChecksDisabled()))) {
             String prompt = "default bootstrap port please";
 
             HttpResponse<String> response = post(lb.url() + "/generate", generate(prompt, 6));

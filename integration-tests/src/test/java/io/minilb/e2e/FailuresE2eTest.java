@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minilb.bootstrap.MiniLb;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.simulator.RoomEvent;
@@ -64,7 +65,9 @@ class FailuresE2eTest extends SharedTopologyTest {
         String deadPrefill = "http://127.0.0.1:" + E2e.unusedPort();
         try (MiniLb lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 List.of(PrefillWorker.of(deadPrefill, bootstrapOwner.bootstrapPort())),
-                List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(60)))) {
+                List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(60))
+                // a health check would take the dead prefill out before this request: the failure is the point here
+                .withResilience(WorkerResilience.defaults().withHealthChecksDisabled()))) {
             long start = System.nanoTime();
             HttpResponse<String> response = post(lb.url() + "/generate", generate("nobody home", 4));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

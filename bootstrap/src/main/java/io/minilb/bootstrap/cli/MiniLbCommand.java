@@ -1,5 +1,6 @@
 package io.minilb.bootstrap.cli;
 
+import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.bootstrap.config.ConfigFile;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
@@ -10,6 +11,7 @@ import io.minilb.bootstrap.config.WorkerSpecs;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.worker.CircuitBreakerSettings;
+import io.minilb.domain.worker.HealthThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,6 +128,29 @@ public final class MiniLbCommand {
             description = "Accepted for compatibility, as --worker-startup-timeout-secs.")
     Long workerStartupCheckInterval;
 
+    @Option(names = "--health-check-interval-secs", paramLabel = "SECONDS",
+            description = "Time between health check rounds; the first runs at startup (default: 10).")
+    Long healthCheckIntervalSecs;
+
+    @Option(names = "--health-check-timeout-secs", paramLabel = "SECONDS",
+            description = "How long a server has to answer a health check (default: 5).")
+    Long healthCheckTimeoutSecs;
+
+    @Option(names = "--health-failure-threshold", paramLabel = "N",
+            description = "Failed checks in a row that take a healthy server out (default: 3).")
+    Integer healthFailureThreshold;
+
+    @Option(names = "--health-success-threshold", paramLabel = "N",
+            description = "Passed checks in a row that bring an unhealthy server back (default: 2).")
+    Integer healthSuccessThreshold;
+
+    @Option(names = "--health-check-endpoint", paramLabel = "PATH",
+            description = "Path checked on each server; a prefill's bootstrap server is checked on /health too (default: /health).")
+    String healthCheckEndpoint;
+
+    @Option(names = "--disable-health-check", description = "Never check servers; only circuit breakers take them out.")
+    Boolean disableHealthCheck;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -146,6 +171,30 @@ public final class MiniLbCommand {
                 timeouts(file),
                 limits(file),
                 resilience(file));
+    }
+
+    private WorkerResilience withHealthChecks(WorkerResilience resilience, ConfigFile file) {
+        WorkerResilience defaults = WorkerResilience.defaults();
+        HealthCheckSettings checks = defaults.healthChecks();
+        try {
+            return resilience.withHealth(
+                    new HealthThresholds(
+                            intValue(first(healthFailureThreshold == null ? null : healthFailureThreshold.longValue(),
+                                    file.number("health-failure-threshold")),
+                                    defaults.health().failureThreshold(), "--health-failure-threshold"),
+                            intValue(first(healthSuccessThreshold == null ? null : healthSuccessThreshold.longValue(),
+                                    file.number("health-success-threshold")),
+                                    defaults.health().successThreshold(), "--health-success-threshold")),
+                    new HealthCheckSettings(
+                            !first(disableHealthCheck, file.flag("disable-health-check")).orElse(false),
+                            seconds(healthCheckIntervalSecs, file.number("health-check-interval-secs"),
+                                    checks.interval()),
+                            seconds(healthCheckTimeoutSecs, file.number("health-check-timeout-secs"),
+                                    checks.timeout()),
+                            first(healthCheckEndpoint, file.text("health-check-endpoint")).orElse(checks.endpoint())));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
     }
 
     private Timeouts timeouts(ConfigFile file) {
@@ -174,7 +223,7 @@ public final class MiniLbCommand {
     private WorkerResilience resilience(ConfigFile file) {
         acceptCompatibilityFlags(file);
         CircuitBreakerSettings defaults = WorkerResilience.defaults().circuitBreaker();
-        return WorkerResilience.defaults().withCircuitBreaker(new CircuitBreakerSettings(
+        return withHealthChecks(WorkerResilience.defaults().withCircuitBreaker(new CircuitBreakerSettings(
                 !first(disableCircuitBreaker, file.flag("disable-circuit-breaker")).orElse(false),
                 positiveInt(first(cbFailureThreshold, file.number("cb-failure-threshold")),
                         defaults.failureThreshold(), "--cb-failure-threshold"),
@@ -183,7 +232,7 @@ public final class MiniLbCommand {
                 positiveSeconds(first(cbTimeoutDurationSecs, file.number("cb-timeout-duration-secs")),
                         defaults.timeout(), "--cb-timeout-duration-secs"),
                 positiveSeconds(first(cbWindowDurationSecs, file.number("cb-window-duration-secs")),
-                        defaults.window(), "--cb-window-duration-secs")));
+                        defaults.window(), "--cb-window-duration-secs"))), file);
     }
 
     /** SGLang router flags with no effect here: checked like any flag, so a typo in a value is still reported. */

@@ -26,7 +26,9 @@ public final class ConfigFile {
             "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs",
             "cb-failure-threshold", "cb-success-threshold", "cb-timeout-duration-secs", "cb-window-duration-secs",
             "disable-circuit-breaker", "pd-disaggregation", "worker-startup-timeout-secs",
-            "worker-startup-check-interval"));
+            "worker-startup-check-interval",
+            "health-check-interval-secs", "health-check-timeout-secs", "health-failure-threshold",
+            "health-success-threshold", "health-check-endpoint", "disable-health-check"));
 
     private final Path path;
     private final JsonNode root;

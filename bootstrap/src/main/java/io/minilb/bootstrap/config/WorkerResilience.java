@@ -1,5 +1,6 @@
 package io.minilb.bootstrap.config;
 
+import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.domain.worker.CircuitBreakerSettings;
 import io.minilb.domain.worker.HealthThresholds;
 import java.time.Duration;
@@ -13,8 +14,10 @@ import java.util.Objects;
  *
  * @param circuitBreaker passive detection, from the outcome of each request
  * @param health how many active checks in a row change a worker's health
+ * @param healthChecks active detection: whether, how often and how workers are checked
  */
-public record WorkerResilience(CircuitBreakerSettings circuitBreaker, HealthThresholds health) {
+public record WorkerResilience(CircuitBreakerSettings circuitBreaker, HealthThresholds health,
+        HealthCheckSettings healthChecks) {
 
     /**
      * 3 failures in a row (SGLang's router: 10) open a circuit: a dead worker then fails 3 requests, not 10, and a
@@ -39,15 +42,29 @@ public record WorkerResilience(CircuitBreakerSettings circuitBreaker, HealthThre
     public WorkerResilience {
         Objects.requireNonNull(circuitBreaker, "circuitBreaker");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(healthChecks, "healthChecks");
     }
 
     public static WorkerResilience defaults() {
         return new WorkerResilience(new CircuitBreakerSettings(true, DEFAULT_CB_FAILURE_THRESHOLD,
-                DEFAULT_CB_SUCCESS_THRESHOLD, DEFAULT_CB_TIMEOUT, DEFAULT_CB_WINDOW), DEFAULT_HEALTH);
+                DEFAULT_CB_SUCCESS_THRESHOLD, DEFAULT_CB_TIMEOUT, DEFAULT_CB_WINDOW), DEFAULT_HEALTH,
+                HealthCheckSettings.defaults());
     }
 
     public WorkerResilience withCircuitBreaker(CircuitBreakerSettings settings) {
-        return new WorkerResilience(settings, health);
+        return new WorkerResilience(settings, health, healthChecks);
+    }
+
+    public WorkerResilience withHealth(HealthThresholds thresholds, HealthCheckSettings checks) {
+        return new WorkerResilience(circuitBreaker, thresholds, checks);
+    }
+
+    /**
+     * SGLang router's {@code --disable-health-check}: workers are never checked; only their circuit breakers take
+     * them out of rotation.
+     */
+    public WorkerResilience withHealthChecksDisabled() {
+        return withHealth(health, healthChecks.disabled());
     }
 
     /** SGLang router's {@code --disable-circuit-breaker}: every failure reaches the client, none takes a worker out. */

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.minilb.application.admin.ClusterAdmin;
 import io.minilb.application.generation.RouteGeneration;
+import io.minilb.application.health.HealthCheckRounds;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
@@ -13,6 +14,8 @@ import io.minilb.application.workers.ManageWorkers;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
+import io.minilb.application.port.out.WorkerProbe;
+import io.minilb.bootstrap.ExecutorRoundScheduler;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
@@ -27,8 +30,8 @@ import io.minilb.domain.worker.WorkerRegistry;
 public final class ApplicationModule extends AbstractModule {
 
     /**
-     * The configured workers. They start healthy: until active health checks exist, only their circuit breakers
-     * take them out of rotation.
+     * The configured workers. They start healthy, so that mini-lb serves at once; with health checks enabled, the
+     * first round (run before mini-lb listens) takes out those that fail it.
      */
     @Provides
     @Singleton
@@ -42,6 +45,14 @@ public final class ApplicationModule extends AbstractModule {
             registry.addDecode(decode, WorkerOrigin.CONFIGURATION, true);
         }
         return registry;
+    }
+
+    /** Created whether or not health checks are enabled; its thread starts only with {@link HealthCheckRounds#start}. */
+    @Provides
+    @Singleton
+    HealthCheckRounds healthCheckRounds(WorkerRegistry workers, WorkerProbe probe, MiniLbConfig config) {
+        return new HealthCheckRounds(workers, probe, new ExecutorRoundScheduler("mini-lb-health-checks"),
+                config.resilience().healthChecks().interval());
     }
 
     @Provides
@@ -70,12 +81,13 @@ public final class ApplicationModule extends AbstractModule {
     }
 
     /**
-     * Workers added through the API start healthy, as the configured ones do, while there are no active health
-     * checks to pass first.
+     * A worker added through the API gets traffic once its first health check passes (the next round, within an
+     * interval); with health checks disabled, at once.
      */
     @Provides
     @Singleton
-    ManageWorkersUseCase manageWorkers(WorkerRegistry workers, ServingState state) {
-        return new ManageWorkers(workers, state, ManageWorkers.MAX_WORKERS, true);
+    ManageWorkersUseCase manageWorkers(WorkerRegistry workers, ServingState state, MiniLbConfig config) {
+        return new ManageWorkers(workers, state, ManageWorkers.MAX_WORKERS,
+                !config.resilience().healthChecks().enabled());
     }
 }

@@ -9,7 +9,9 @@ import io.minilb.adapters.out.http.BackendClientSettings;
 import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.adapters.out.http.HttpClientInferenceBackend;
 import io.minilb.adapters.out.http.HttpClientWorkerAdminClient;
+import io.minilb.adapters.out.http.HttpClientWorkerProbe;
 import io.minilb.adapters.out.http.ResponseLimits;
+import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.limits.MemoryBudget;
 import io.minilb.application.port.in.ClusterAdminUseCase;
@@ -17,6 +19,7 @@ import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
+import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -41,6 +44,13 @@ public final class HttpAdaptersModule extends AbstractModule {
     @Singleton
     WorkerAdminClient workerAdminClient(CloseableHttpAsyncClient client, MiniLbConfig config) {
         return new HttpClientWorkerAdminClient(client, config.timeouts().admin());
+    }
+
+    @Provides
+    @Singleton
+    WorkerProbe workerProbe(CloseableHttpAsyncClient client, MiniLbConfig config) {
+        HealthCheckSettings checks = config.resilience().healthChecks();
+        return new HttpClientWorkerProbe(client, checks.timeout(), checks.endpoint());
     }
 
     @Provides

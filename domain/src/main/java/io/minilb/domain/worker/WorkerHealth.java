@@ -12,6 +12,7 @@ public final class WorkerHealth {
     private final HealthThresholds thresholds;
     private volatile boolean healthy;
     private int streak;
+    private boolean checked;
 
     /**
      * @param startsHealthy true for a worker that takes traffic before its first check (health checks disabled),
@@ -24,6 +25,23 @@ public final class WorkerHealth {
 
     public boolean isHealthy() {
         return healthy;
+    }
+
+    /**
+     * Records an active health check. Until its first one, a worker's health is a guess (a configured worker is
+     * trusted, an added one is not): the first check replaces the guess at once, so a configured worker that fails
+     * it is out before its first request, and later checks count toward the thresholds. True when it changed the
+     * worker's health.
+     */
+    public synchronized boolean recordActiveCheck(boolean passed) {
+        if (checked) {
+            return recordCheck(passed);
+        }
+        checked = true;
+        streak = 0;
+        boolean changed = healthy != passed;
+        healthy = passed;
+        return changed;
     }
 
     /** Records one check's result; true when it changed the worker's health. */

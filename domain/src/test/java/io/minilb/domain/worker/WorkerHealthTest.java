@@ -68,6 +68,31 @@ class WorkerHealthTest {
     }
 
     @Test
+    void theFirstActiveCheckDecidesAtOnceThenTheThresholdsApply() {
+        var configured = new WorkerHealth(THRESHOLDS, true);
+        var added = new WorkerHealth(THRESHOLDS, false);
+
+        assertThat(configured.recordActiveCheck(false)).isTrue();
+        assertThat(configured.isHealthy()).isFalse();
+        assertThat(added.recordActiveCheck(true)).isTrue();
+        assertThat(added.isHealthy()).isTrue();
+
+        assertThat(configured.recordActiveCheck(true)).isFalse();
+        assertThat(configured.recordActiveCheck(true)).isTrue();
+        assertThat(added.recordActiveCheck(false)).isFalse();
+        assertThat(added.recordActiveCheck(false)).isFalse();
+        assertThat(added.recordActiveCheck(false)).isTrue();
+    }
+
+    @Test
+    void aFirstActiveCheckThatConfirmsTheGuessChangesNothing() {
+        var configured = new WorkerHealth(THRESHOLDS, true);
+
+        assertThat(configured.recordActiveCheck(true)).isFalse();
+        assertThat(configured.isHealthy()).isTrue();
+    }
+
+    @Test
     void thresholdsAreAtLeastOne() {
         assertThatThrownBy(() -> new HealthThresholds(0, 1)).hasMessageContaining("failure threshold");
         assertThatThrownBy(() -> new HealthThresholds(1, 0)).hasMessageContaining("success threshold");

@@ -18,7 +18,8 @@ import io.undertow.util.PathTemplateMatch;
 import java.util.ArrayDeque;
 
 /**
- * A prefill's bootstrap server: {@code POST /_sim/rooms/{room}/claim?timeout_ms=N} claims a room for a decode and
+ * A prefill's bootstrap server: {@code GET /health} answers 200 {@code OK} as SGLang's bootstrap server does (a
+ * balancer checks it to know that decodes can reach the prefill's KV); {@code POST /_sim/rooms/{room}/claim?timeout_ms=N} claims a room for a decode and
  * long-polls until the prefill holding it sends the KV (200 {@code {"room", "prompt_tokens", "prompt_hash"}}),
  * gives up (500), or nothing arrives within the timeout (504). A room already claimed is a 409.
  */
@@ -32,6 +33,7 @@ public final class BootstrapEndpoint {
     }
 
     void addTo(RoutingHandler routes) {
+        routes.get("/health", exchange -> Responses.text(exchange, 200, "OK"));
         routes.post("/_sim/rooms/{room}/claim", exchange -> RequestBodies.readJson(exchange, (ex, ignored) -> claim(ex)));
     }
 

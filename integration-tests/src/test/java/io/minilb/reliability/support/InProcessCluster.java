@@ -55,11 +55,12 @@ public final class InProcessCluster implements AutoCloseable {
             prefill = keep(SimulatorConfig.prefill().start());
             decode = decodeRefused ? null : keep(SimulatorConfig.decode().start());
             decodeUrl = decodeRefused ? "http://127.0.0.1:" + unusedPort() : decode.url();
-            // Without circuit breakers: these attacks must reach the one server of each side every time.
+            // Without circuit breakers or health checks: these attacks must reach the one server of each side every
+            // time, the refused decode included.
             lb = keep(MiniLb.start(customize.apply(new MiniLbConfig("127.0.0.1", 0,
                     List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
                     List.of(new DecodeWorker(decodeUrl)), REQUEST_TIMEOUT)
-                    .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled()))));
+                    .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled().withHealthChecksDisabled()))));
         } catch (RuntimeException e) {
             close();
             throw e;
