@@ -12,7 +12,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minilb.bootstrap.MiniLb;
+import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.simulator.Faults;
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.Test;
 class WorkerApiE2eTest {
 
     private static final int STREAM_TOKENS = 60;
+    /** Short, so that an added worker joins within a second or so. */
+    private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final List<AutoCloseable> started = new ArrayList<>();
 
@@ -59,6 +63,9 @@ class WorkerApiE2eTest {
                 "{\"url\": \"" + added.url() + "\", \"worker_type\": \"decode\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         String id = json(created).get("worker_id").asText();
+        // An added worker gets traffic once its first health check passed.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> json(get(lb.url() + "/workers/" + id)).get("is_healthy").asBoolean());
         JsonNode listed = json(get(lb.url() + "/workers"));
         assertThat(listed.get("total").asInt()).isEqualTo(3);
         assertThat(listed.get("workers").get(2).get("url").asText()).isEqualTo(added.url());
@@ -113,7 +120,7 @@ class WorkerApiE2eTest {
 
         HttpResponse<String> added = post(lb.url() + "/add_worker?url=" + decode.url() + "&worker_type=decode", "");
         assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
-        assertThat(get(lb.url() + "/readiness").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(lb.url() + "/readiness").statusCode() == 200);
         assertThat(post(lb.url() + "/generate", generate("decoded again", 2)).statusCode()).isEqualTo(200);
     }
 
@@ -126,7 +133,9 @@ class WorkerApiE2eTest {
     private MiniLb startLb(Simulator prefill, Simulator decode) {
         MiniLb lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
-                List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(60)).withPolicy("round_robin"));
+                List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(60)).withPolicy("round_robin")
+                .withResilience(WorkerResilience.defaults().withHealth(WorkerResilience.defaults().health(),
+                        new HealthCheckSettings(true, HEALTH_CHECK_INTERVAL, Duration.ofSeconds(5), "/health"))));
         started.add(0, lb);
         return lb;
     }
