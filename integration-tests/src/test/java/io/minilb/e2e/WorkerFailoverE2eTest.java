@@ -30,12 +30,13 @@ class WorkerFailoverE2eTest {
 
     /**
      * The default thresholds, with a timeout long enough that no half-open trial reaches the dead decode while a test
-     * runs on a loaded machine.
+     * runs on a loaded machine; without retries, so that each failure the breaker counts reaches the client (with
+     * them, see {@link RetryE2eTest}).
      */
     private static final WorkerResilience RESILIENCE = WorkerResilience.defaults().withCircuitBreaker(
             new CircuitBreakerSettings(true, WorkerResilience.DEFAULT_CB_FAILURE_THRESHOLD,
                     WorkerResilience.DEFAULT_CB_SUCCESS_THRESHOLD, Duration.ofMinutes(10),
-                    WorkerResilience.DEFAULT_CB_WINDOW));
+                    WorkerResilience.DEFAULT_CB_WINDOW)).withRetriesDisabled();
     private static final int THRESHOLD = WorkerResilience.DEFAULT_CB_FAILURE_THRESHOLD;
 
     private final List<AutoCloseable> started = new ArrayList<>();

@@ -23,7 +23,9 @@ public final class ConfigFile {
             "host", "port", "prefill", "decode", "policy", "prefill-policy", "decode-policy",
             "request-timeout-secs", "request-read-timeout-secs", "max-payload-bytes", "max-payload-size",
             "max-response-bytes", "max-buffered-bytes", "max-connections", "stream-buffer-bytes",
-            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs"));
+            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs",
+            "retry-max-retries", "retry-initial-backoff-ms", "retry-max-backoff-ms", "retry-backoff-multiplier",
+            "retry-jitter-factor", "disable-retries"));
 
     private final Path path;
     private final JsonNode root;

@@ -59,7 +59,7 @@ public final class InProcessCluster implements AutoCloseable {
             lb = keep(MiniLb.start(customize.apply(new MiniLbConfig("127.0.0.1", 0,
                     List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
                     List.of(new DecodeWorker(decodeUrl)), REQUEST_TIMEOUT)
-                    .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled()))));
+                    .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled().withRetriesDisabled()))));
         } catch (RuntimeException e) {
             close();
             throw e;
