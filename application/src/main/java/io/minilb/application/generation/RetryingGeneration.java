@@ -110,8 +110,15 @@ final class RetryingGeneration implements GenerationCall {
     }
 
     private void startAttempt() {
-        Attempt attempt;
         Duration timeout = deadline.remaining();
+        if (timeout.isNegative() || timeout.isZero()) {
+            // Only when the backoff's timer ran late: the wait was allowed because it left time.
+            GenerationFailure last = lastFailure();
+            deliverFailure(new GenerationFailure(last.side(), GenerationFailure.Kind.TIMEOUT, last.side().label()
+                    + ": no answer within the request timeout; attempts made: " + attemptsMade()));
+            return;
+        }
+        Attempt attempt;
         synchronized (this) {
             if (cancelled || ended) {
                 return;
@@ -119,13 +126,6 @@ final class RetryingGeneration implements GenerationCall {
             pending = null;
             started++;
             attempt = new Attempt(started);
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            // Only when the backoff's timer ran late: the wait was allowed because it left time.
-            GenerationFailure last = lastFailure();
-            deliverFailure(new GenerationFailure(last.side(), GenerationFailure.Kind.TIMEOUT, last.side().label()
-                    + ": no answer within the request timeout after " + (attempt.number - 1) + " attempts"));
-            return;
         }
         GenerationCall call = attempts.start(request, attempt, timeout, copyOfAvoid());
         boolean cancelNow;
@@ -152,6 +152,10 @@ final class RetryingGeneration implements GenerationCall {
 
     private synchronized Set<String> copyOfAvoid() {
         return Set.copyOf(avoid);
+    }
+
+    private synchronized int attemptsMade() {
+        return started;
     }
 
     private synchronized GenerationFailure lastFailure() {
@@ -213,9 +217,9 @@ final class RetryingGeneration implements GenerationCall {
     private final class Attempt implements RouteGeneration.AttemptObserver {
 
         private final int number;
-        /** Set before any event. */
+        /** Set before any event that may be retried: a refusal, sent before a pair was chosen, never is. */
         private PairSelection.Chosen chosen;
-        private String pair = "(no pair)";
+        private String pair;
         /** Only read and written by the backend's events for this attempt, which come one at a time. */
         private boolean committed;
 
@@ -273,13 +277,10 @@ final class RetryingGeneration implements GenerationCall {
         }
 
         private Set<String> bothWorkers() {
-            return chosen == null ? Set.of() : Set.of(chosen.prefill().id(), chosen.decode().id());
+            return Set.of(chosen.prefill().id(), chosen.decode().id());
         }
 
         private Set<String> failedWorker(GenerationFailure failure) {
-            if (chosen == null) {
-                return Set.of();
-            }
             return Set.of(failure.side() == Side.PREFILL ? chosen.prefill().id() : chosen.decode().id());
         }
     }

@@ -173,6 +173,19 @@ class RetryingGenerationTest {
     }
 
     @Test
+    void aBackoffTimerThatFiresPastTheDeadlineEndsTheRequestWithATimeout() {
+        routing.route(request(false), client);
+        attempt(0).onFailure(new GenerationFailure(Side.PREFILL, Kind.UNREACHABLE, "prefill: refused"));
+        now.addAndGet(TIMEOUT.toNanos());
+        scheduler.runNext();
+
+        verify(client).onFailure(new GenerationFailure(Side.PREFILL, Kind.TIMEOUT,
+                "prefill: no answer within the request timeout; attempts made: 1"));
+        assertThat(backend.sent).hasSize(1);
+        assertThat(state.inFlight()).isZero();
+    }
+
+    @Test
     void cancellingDuringTheBackoffSendsNothingMore() {
         GenerationCall call = routing.route(request(false), client);
         attempt(0).onFailure(new GenerationFailure(Side.DECODE, Kind.UNREACHABLE, "decode: refused"));
