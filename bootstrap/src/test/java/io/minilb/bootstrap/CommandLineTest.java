@@ -13,6 +13,7 @@ import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.worker.CircuitBreakerSettings;
 import io.minilb.domain.worker.HealthThresholds;
+import io.minilb.domain.retry.RetrySettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -213,6 +214,31 @@ class CommandLineTest {
     }
 
     @Test
+    void retriesFollowSglangsRouterFlagsWithOurDefaults() throws IOException {
+        RetrySettings defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1").resilience().retry();
+        assertThat(defaults).isEqualTo(new RetrySettings(true, 3, Duration.ofMillis(50), Duration.ofSeconds(1), 1.5,
+                0.2));
+
+        Path file = dir.resolve("retries.yaml");
+        Files.writeString(file, String.join("\n",
+                "prefill: [http://p:1]", "decode: [http://d:1]",
+                "retry-max-retries: 4", "retry-initial-backoff-ms: 20", "retry-max-backoff-ms: 500",
+                "retry-backoff-multiplier: 2.5", "retry-jitter-factor: 0.1", ""));
+        RetrySettings fromFile = parse("--config", file.toString(), "--retry-max-backoff-ms", "700")
+                .resilience().retry();
+        assertThat(fromFile).isEqualTo(new RetrySettings(true, 4, Duration.ofMillis(20), Duration.ofMillis(700), 2.5,
+                0.1));
+
+        assertThat(parse("--prefill", "http://p:1", "--decode", "http://d:1", "--disable-retries")
+                .resilience().retry().enabled()).isFalse();
+        assertThat(parse("--prefill", "http://p:1", "--decode", "http://d:1", "--retry-max-retries", "0")
+                .resilience().retry().maxAttempts()).as("one attempt at least, as SGLang's router").isEqualTo(1);
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--retry-jitter-factor", "2")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("jitter");
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
         assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-connections", "0"))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--max-connections");
@@ -284,7 +310,11 @@ class CommandLineTest {
                 "--max-buffered-bytes", "--max-connections", "--stream-buffer-bytes", "--request-read-timeout-secs",
                 "--cb-failure-threshold", "--cb-success-threshold", "--cb-timeout-duration-secs",
                 "--cb-window-duration-secs", "--disable-circuit-breaker", "--pd-disaggregation",
-                "--worker-startup-timeout-secs", "--worker-startup-check-interval", "--max-payload-size");
+                "--worker-startup-timeout-secs", "--worker-startup-check-interval", "--max-payload-size",
+                "--health-check-interval-secs", "--health-check-timeout-secs", "--health-failure-threshold",
+                "--health-success-threshold", "--health-check-endpoint", "--disable-health-check",
+                "--retry-max-retries", "--retry-initial-backoff-ms", "--retry-max-backoff-ms",
+                "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries");
     }
 
     private static MiniLbConfig parse(String... args) {

@@ -48,17 +48,20 @@ final class PdTopology implements AutoCloseable {
     }
 
     /**
-     * The default config for these simulators: port 0, 60 s request timeout, round_robin, no circuit breaker and no
-     * health checks. The tests over this topology make every server fail on purpose to check how one request fails,
-     * and each test starts from a clean history: open circuits or failed checks would carry one test's failures into
-     * the next. {@link WorkerFailoverE2eTest} covers the breaker, {@link HealthChecksE2eTest} the health checks.
+     * The default config for these simulators: port 0, 60 s request timeout, round_robin, no circuit breaker, no
+     * health checks, no retries. The tests over this topology make every server fail on purpose to check how one
+     * request fails, and each test starts from a clean history: open circuits or failed checks would carry one test's
+     * failures into the next, and a retry would send the request to a server the test did not mean it for.
+     * {@link WorkerFailoverE2eTest} covers the breaker, {@link HealthChecksE2eTest} the health checks,
+     * {@link RetryE2eTest} the retries.
      */
     MiniLbConfig config(Duration requestTimeout) {
         return new MiniLbConfig("127.0.0.1", 0,
                 prefills.stream().map(p -> PrefillWorker.of(p.url(), p.bootstrapPort())).toList(),
                 decodes.stream().map(d -> new DecodeWorker(d.url())).toList(),
                 requestTimeout).withPolicy("round_robin")
-                .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled().withHealthChecksDisabled());
+                .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled().withHealthChecksDisabled()
+                        .withRetriesDisabled());
     }
 
     MiniLb startLb(UnaryOperator<MiniLbConfig> customize) {

@@ -30,12 +30,14 @@ class WorkerFailoverE2eTest {
 
     /**
      * The default thresholds, with a timeout long enough that no half-open trial reaches the dead decode while a test
-     * runs on a loaded machine; no health checks, so that only the breaker takes the decode out.
+     * runs on a loaded machine; no health checks, so that only the breaker takes the decode out; without retries, so
+     * that each failure the breaker counts reaches the client (with them, see {@link RetryE2eTest}).
      */
     private static final WorkerResilience RESILIENCE = WorkerResilience.defaults().withCircuitBreaker(
             new CircuitBreakerSettings(true, WorkerResilience.DEFAULT_CB_FAILURE_THRESHOLD,
                     WorkerResilience.DEFAULT_CB_SUCCESS_THRESHOLD, Duration.ofMinutes(10),
-                    WorkerResilience.DEFAULT_CB_WINDOW)).withHealthChecksDisabled();
+                    WorkerResilience.DEFAULT_CB_WINDOW)).withHealthChecksDisabled()
+                    .withRetriesDisabled();
     private static final int THRESHOLD = WorkerResilience.DEFAULT_CB_FAILURE_THRESHOLD;
 
     private final List<AutoCloseable> started = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
 import io.minilb.domain.BootstrapRoom;
 import io.minilb.domain.MonotonicClock;
+import io.minilb.domain.retry.Deadline;
 import io.minilb.domain.room.RoomAllocator;
 import io.minilb.domain.selection.PairSelection;
 import io.minilb.domain.selection.PairSelector;
@@ -14,11 +15,15 @@ import io.minilb.domain.worker.WorkerRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Picks a pair among the available workers, allocates rooms, and hands both legs to the backend. */
+/**
+ * Picks a pair among the available workers, allocates rooms, and hands both legs to the backend; when that attempt
+ * fails before the client got anything, tries again on another pair (see {@link RetryingGeneration}).
+ */
 public final class RouteGeneration implements RouteGenerationUseCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteGeneration.class);
@@ -43,37 +48,63 @@ public final class RouteGeneration implements RouteGenerationUseCase {
     private final InferenceBackend backend;
     private final ServingState inFlight;
     private final FailureLog failureLog;
+    private final MonotonicClock clock;
+    private final Duration requestTimeout;
+    private final Retries retries;
 
-    /** @param clock paces the failure log lines (one per server and kind of failure every 10 s) */
+    /**
+     * @param clock paces the failure log lines (one per server and kind of failure every 10 s) and measures each
+     *     request's deadline
+     * @param requestTimeout bounds each request, all its attempts and backoffs together
+     */
     public RouteGeneration(
             WorkerRegistry workers,
             PairSelector pairSelector,
             RoomAllocator roomAllocator,
             InferenceBackend backend,
             ServingState inFlight,
-            MonotonicClock clock) {
+            MonotonicClock clock,
+            Duration requestTimeout,
+            Retries retries) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.pairSelector = Objects.requireNonNull(pairSelector, "pairSelector");
         this.roomAllocator = Objects.requireNonNull(roomAllocator, "roomAllocator");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.failureLog = new FailureLog(clock, FAILURE_LOG_INTERVAL);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.retries = Objects.requireNonNull(retries, "retries");
     }
 
     @Override
     public GenerationCall route(GenerationRequest request, GenerationObserver observer) {
-        PairSelection selection = pairSelector.select(workers);
+        var generation = new RetryingGeneration(request, observer, this::attempt, Deadline.after(clock, requestTimeout),
+                retries, inFlight::requestFinished, failureLog);
+        inFlight.requestStarted();
+        generation.start();
+        return generation;
+    }
+
+    /**
+     * Starts one attempt on a pair chosen away from {@code avoid} where possible, with fresh rooms (the backend
+     * renders the body again), within {@code timeout}; a side without available workers is refused through
+     * {@code observer} at once.
+     */
+    private GenerationCall attempt(
+            GenerationRequest request, AttemptObserver observer, Duration timeout, Set<String> avoid) {
+        PairSelection selection = pairSelector.select(workers, avoid);
         if (selection instanceof PairSelection.NoneAvailable none) {
             refuse(request, none, observer);
             return NOTHING_SENT;
         }
         var chosen = (PairSelection.Chosen) selection;
         BackendPair pair = chosen.pair();
-        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, inFlight, failureLog);
-        inFlight.requestStarted();
+        observer.pairChosen(chosen);
+        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog);
         GenerationCall call;
         try {
-            call = backend.generate(pair, assign(pair, request), request, tracked);
+            call = backend.generate(pair, assign(pair, request), request, timeout, tracked);
         } catch (RuntimeException e) {
             tracked.finish();
             throw e;
@@ -117,5 +148,10 @@ public final class RouteGeneration implements RouteGenerationUseCase {
             return BootstrapAssignment.batch(pair.prefill(), rooms);
         }
         return BootstrapAssignment.single(pair.prefill(), roomAllocator.allocate(1).get(0));
+    }
+
+    /** Learns the pair an attempt goes to before any of its events. */
+    interface AttemptObserver extends GenerationObserver {
+        void pairChosen(PairSelection.Chosen pair);
     }
 }

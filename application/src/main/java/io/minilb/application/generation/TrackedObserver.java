@@ -1,6 +1,5 @@
 package io.minilb.application.generation;
 
-import io.minilb.application.lifecycle.ServingState;
 import io.minilb.domain.selection.PairSelection;
 import io.minilb.domain.worker.LiveWorker;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Passes events through, logs failed requests (at most one line per server and kind of failure per interval, see
- * {@link FailureLog}), reports each outcome to the workers' circuit breakers, and counts the request out of mini-lb
- * and of both workers when it ends.
+ * Passes one attempt's events through, logs failed attempts (at most one line per server and kind of failure per
+ * interval, see {@link FailureLog}), reports each outcome to the workers' circuit breakers, and counts the attempt
+ * out of both workers when it ends.
  */
 final class TrackedObserver implements GenerationObserver {
 
@@ -19,16 +18,14 @@ final class TrackedObserver implements GenerationObserver {
     private final GenerationObserver delegate;
     private final Endpoint endpoint;
     private final PairSelection.Chosen workers;
-    private final ServingState inFlight;
     private final FailureLog failureLog;
     private final AtomicBoolean finished = new AtomicBoolean();
 
     TrackedObserver(GenerationObserver delegate, Endpoint endpoint, PairSelection.Chosen workers,
-            ServingState inFlight, FailureLog failureLog) {
+            FailureLog failureLog) {
         this.delegate = delegate;
         this.endpoint = endpoint;
         this.workers = workers;
-        this.inFlight = inFlight;
         this.failureLog = failureLog;
     }
 
@@ -120,7 +117,6 @@ final class TrackedObserver implements GenerationObserver {
         if (finished.compareAndSet(false, true)) {
             workers.prefill().finish();
             workers.decode().finish();
-            inFlight.requestFinished();
             return true;
         }
         return false;

@@ -51,7 +51,7 @@ class RouteGenerationTest {
             new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
             count -> java.util.stream.LongStream.range(0, count)
                     .mapToObj(i -> new BootstrapRoom(nextRoom.getAndIncrement())).toList(),
-            backend, state, MonotonicClock.SYSTEM);
+            backend, state, MonotonicClock.SYSTEM, Duration.ofMinutes(1), RecordingBackend.NO_RETRIES);
     private final GenerationObserver client = mock(GenerationObserver.class);
 
     @Test
@@ -133,10 +133,11 @@ class RouteGenerationTest {
     @Test
     void aBackendThatThrowsLeavesNothingInFlight() {
         InferenceBackend broken = mock(InferenceBackend.class);
-        when(broken.generate(any(), any(), any(), any())).thenThrow(new IllegalStateException("closed"));
+        when(broken.generate(any(), any(), any(), any(), any())).thenThrow(new IllegalStateException("closed"));
         var failing = new RouteGeneration(workers,
                 new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
-                count -> List.of(new BootstrapRoom(1)), broken, state, MonotonicClock.SYSTEM);
+                count -> List.of(new BootstrapRoom(1)), broken, state, MonotonicClock.SYSTEM, Duration.ofMinutes(1),
+                RecordingBackend.NO_RETRIES);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.route(request(OptionalInt.empty()), client))
                 .hasMessage("closed");
@@ -251,38 +252,5 @@ class RouteGenerationTest {
     private static GenerationRequest request(OptionalInt batchSize) {
         Payload payload = assignment -> new byte[0];
         return new GenerationRequest(Endpoint.GENERATE, payload, false, false, batchSize);
-    }
-
-    private static final class RecordingBackend implements InferenceBackend {
-        final AtomicReference<BackendPair> pair = new AtomicReference<>();
-        final AtomicReference<BootstrapAssignment> assignment = new AtomicReference<>();
-        final AtomicReference<GenerationObserver> observer = new AtomicReference<>();
-        final AtomicLong cancellations = new AtomicLong();
-        final AtomicLong pauses = new AtomicLong();
-        final AtomicLong resumes = new AtomicLong();
-
-        @Override
-        public GenerationCall generate(BackendPair pair, BootstrapAssignment assignment, GenerationRequest request,
-                GenerationObserver observer) {
-            this.pair.set(pair);
-            this.assignment.set(assignment);
-            this.observer.set(observer);
-            return new GenerationCall() {
-                @Override
-                public void cancel() {
-                    cancellations.incrementAndGet();
-                }
-
-                @Override
-                public void pause() {
-                    pauses.incrementAndGet();
-                }
-
-                @Override
-                public void resume() {
-                    resumes.incrementAndGet();
-                }
-            };
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerResilience;
+import io.minilb.domain.retry.RetrySettings;
 import io.minilb.bootstrap.config.WorkerSpecs;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
@@ -151,6 +152,29 @@ public final class MiniLbCommand {
     @Option(names = "--disable-health-check", description = "Never check servers; only circuit breakers take them out.")
     Boolean disableHealthCheck;
 
+    @Option(names = "--retry-max-retries", paramLabel = "N",
+            description = "Attempts per request in all, the first included, as SGLang's router counts them (default: 3).")
+    Long retryMaxRetries;
+
+    @Option(names = "--retry-initial-backoff-ms", paramLabel = "MS",
+            description = "Wait before the first retry (default: 50).")
+    Long retryInitialBackoffMs;
+
+    @Option(names = "--retry-max-backoff-ms", paramLabel = "MS",
+            description = "Cap on any wait between attempts, before jitter (default: 1000).")
+    Long retryMaxBackoffMs;
+
+    @Option(names = "--retry-backoff-multiplier", paramLabel = "X",
+            description = "Growth of each wait over the one before (default: 1.5).")
+    Double retryBackoffMultiplier;
+
+    @Option(names = "--retry-jitter-factor", paramLabel = "F",
+            description = "Each wait moves by up to this share of itself either way, 0-1 (default: 0.2).")
+    Double retryJitterFactor;
+
+    @Option(names = "--disable-retries", description = "One attempt per request: no retry on another pair.")
+    boolean disableRetries;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -170,7 +194,27 @@ public final class MiniLbCommand {
                 first(decodePolicy, file.text("decode-policy")).orElse(sharedPolicy),
                 timeouts(file),
                 limits(file),
-                resilience(file));
+                resilience(file).withRetry(retry(file)));
+    }
+
+    private RetrySettings retry(ConfigFile file) {
+        boolean disabled = disableRetries || file.flag("disable-retries").orElse(false);
+        try {
+            return new RetrySettings(!disabled,
+                    // SGLang's router makes at least one attempt whatever the value, 0 included.
+                    Math.max(1, intValue(first(retryMaxRetries, file.number("retry-max-retries")),
+                            WorkerResilience.DEFAULT_RETRY_MAX_ATTEMPTS, "--retry-max-retries")),
+                    first(retryInitialBackoffMs, file.number("retry-initial-backoff-ms")).map(Duration::ofMillis)
+                            .orElse(WorkerResilience.DEFAULT_RETRY_INITIAL_BACKOFF),
+                    first(retryMaxBackoffMs, file.number("retry-max-backoff-ms")).map(Duration::ofMillis)
+                            .orElse(WorkerResilience.DEFAULT_RETRY_MAX_BACKOFF),
+                    first(retryBackoffMultiplier, file.text("retry-backoff-multiplier").map(Double::parseDouble))
+                            .orElse(WorkerResilience.DEFAULT_RETRY_BACKOFF_MULTIPLIER),
+                    first(retryJitterFactor, file.text("retry-jitter-factor").map(Double::parseDouble))
+                            .orElse(WorkerResilience.DEFAULT_RETRY_JITTER_FACTOR));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("retry settings: " + e.getMessage());
+        }
     }
 
     private WorkerResilience withHealthChecks(WorkerResilience resilience, ConfigFile file) {

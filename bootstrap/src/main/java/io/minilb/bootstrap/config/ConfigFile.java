@@ -28,7 +28,10 @@ public final class ConfigFile {
             "disable-circuit-breaker", "pd-disaggregation", "worker-startup-timeout-secs",
             "worker-startup-check-interval",
             "health-check-interval-secs", "health-check-timeout-secs", "health-failure-threshold",
-            "health-success-threshold", "health-check-endpoint", "disable-health-check"));
+            "health-success-threshold", "health-check-endpoint", "disable-health-check",
+
+            "retry-max-retries", "retry-initial-backoff-ms", "retry-max-backoff-ms", "retry-backoff-multiplier",
+            "retry-jitter-factor", "disable-retries"));
 
     private final Path path;
     private final JsonNode root;

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.minilb.application.admin.ClusterAdmin;
+import io.minilb.application.generation.Retries;
 import io.minilb.application.generation.RouteGeneration;
 import io.minilb.application.health.HealthCheckRounds;
 import io.minilb.application.lifecycle.ServingState;
@@ -21,6 +22,7 @@ import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.MonotonicClock;
 import io.minilb.domain.PrefillWorker;
+import io.minilb.domain.RandomSource;
 import io.minilb.domain.room.RoomAllocator;
 import io.minilb.domain.selection.PairSelector;
 import io.minilb.domain.worker.WorkerOrigin;
@@ -70,8 +72,10 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     @Singleton
     RouteGenerationUseCase routeGeneration(WorkerRegistry workers, PairSelector pairs, RoomAllocator rooms,
-            InferenceBackend backend, ServingState state) {
-        return new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM);
+            InferenceBackend backend, ServingState state, MiniLbConfig config, RandomSource random) {
+        var retries = new Retries(config.resilience().retry(), random, new SharedDelayScheduler());
+        return new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM,
+                config.requestTimeout(), retries);
     }
 
     @Provides

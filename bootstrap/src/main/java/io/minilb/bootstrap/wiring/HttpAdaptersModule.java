@@ -36,8 +36,7 @@ public final class HttpAdaptersModule extends AbstractModule {
     @Provides
     @Singleton
     InferenceBackend inferenceBackend(CloseableHttpAsyncClient client, MiniLbConfig config, MemoryBudget budget) {
-        return new HttpClientInferenceBackend(client, config.requestTimeout(),
-                new ResponseLimits((int) config.limits().maxResponseBytes()), budget);
+        return new HttpClientInferenceBackend(client, new ResponseLimits((int) config.limits().maxResponseBytes()), budget);
     }
 
     @Provides

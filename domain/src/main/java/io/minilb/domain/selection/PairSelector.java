@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Chooses a backend pair among the available workers, each side by its own policy. */
@@ -27,16 +28,39 @@ public final class PairSelector {
 
     /** Chooses and counts in a prefill and a decode, or says which side has none available (prefill first). */
     public PairSelection select(WorkerRegistry registry) {
-        Optional<LiveWorker<PrefillWorker>> prefill = claim(registry::availablePrefills, prefillPolicy);
+        return select(registry, Set.of());
+    }
+
+    /**
+     * As {@link #select(WorkerRegistry)}, preferring on each side the available workers whose id is not in
+     * {@code avoid} (those that just failed this request); a side whose available workers are all to be avoided
+     * still gets one of them.
+     */
+    public PairSelection select(WorkerRegistry registry, Set<String> avoid) {
+        Optional<LiveWorker<PrefillWorker>> prefill = claim(preferring(registry::availablePrefills, avoid),
+                prefillPolicy);
         if (prefill.isEmpty()) {
             return noneAvailable(registry, WorkerRole.PREFILL);
         }
-        Optional<LiveWorker<DecodeWorker>> decode = claim(registry::availableDecodes, decodePolicy);
+        Optional<LiveWorker<DecodeWorker>> decode = claim(preferring(registry::availableDecodes, avoid),
+                decodePolicy);
         if (decode.isEmpty()) {
             prefill.get().finish();
             return noneAvailable(registry, WorkerRole.DECODE);
         }
         return new PairSelection.Chosen(prefill.get(), decode.get());
+    }
+
+    private static <W extends Worker> Supplier<List<LiveWorker<W>>> preferring(
+            Supplier<List<LiveWorker<W>>> available, Set<String> avoid) {
+        if (avoid.isEmpty()) {
+            return available;
+        }
+        return () -> {
+            List<LiveWorker<W>> all = available.get();
+            List<LiveWorker<W>> others = all.stream().filter(worker -> !avoid.contains(worker.id())).toList();
+            return others.isEmpty() ? all : others;
+        };
     }
 
     /**

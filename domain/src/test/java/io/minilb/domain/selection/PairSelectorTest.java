@@ -14,6 +14,7 @@ import io.minilb.domain.worker.WorkerRole;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,20 @@ class PairSelectorTest {
         assertThat(pairs).containsExactly("http://p1:1|http://d1:1", "http://p2:1|http://d2:1", "http://p1:1|http://d3:1");
         assertThat(registry.prefills()).extracting(LiveWorker::inFlight).containsExactly(2, 1);
         assertThat(registry.decodes()).extracting(LiveWorker::inFlight).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void workersToAvoidArePassedOverUnlessTheyAreAllThereIs() {
+        var onlyPrefill = registry.addPrefill(PrefillWorker.of("http://p:1", 8998), WorkerOrigin.CONFIGURATION, true);
+        var failed = registry.addDecode(new DecodeWorker("http://d1:1"), WorkerOrigin.CONFIGURATION, true);
+        var other = registry.addDecode(new DecodeWorker("http://d2:1"), WorkerOrigin.CONFIGURATION, true);
+
+        for (int i = 0; i < 4; i++) {
+            var pair = (PairSelection.Chosen) selector.select(registry, Set.of(failed.id(), onlyPrefill.id()));
+            assertThat(pair.decode()).isSameAs(other);
+            assertThat(pair.prefill()).as("the only prefill, though to be avoided").isSameAs(onlyPrefill);
+        }
+        assertThat(failed.inFlight()).isZero();
     }
 
     @Test

@@ -60,7 +60,8 @@ public final class InProcessCluster implements AutoCloseable {
             lb = keep(MiniLb.start(customize.apply(new MiniLbConfig("127.0.0.1", 0,
                     List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
                     List.of(new DecodeWorker(decodeUrl)), REQUEST_TIMEOUT)
-                    .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled().withHealthChecksDisabled()))));
+                    .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled().withHealthChecksDisabled()
+                    .withRetriesDisabled()))));
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -20,34 +20,32 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 public final class HttpClientInferenceBackend implements InferenceBackend {
 
     private final CloseableHttpAsyncClient client;
-    private final Duration requestTimeout;
     private final ResponseLimits limits;
     private final MemoryBudget budget;
 
     /**
      * @param client the shared client from {@link BackendHttpClients}, whose exec interceptor lets
      *     a cancelled leg close its connection
-     * @param requestTimeout bounds each whole exchange, both legs and a whole stream included
      * @param limits bound each answer held whole
      * @param budget reserves every byte held, across all generations
      */
     public HttpClientInferenceBackend(
-            CloseableHttpAsyncClient client, Duration requestTimeout, ResponseLimits limits, MemoryBudget budget) {
+            CloseableHttpAsyncClient client, ResponseLimits limits, MemoryBudget budget) {
         this.client = Objects.requireNonNull(client, "client");
-        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.budget = Objects.requireNonNull(budget, "budget");
-        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
-        }
     }
 
     @Override
     public GenerationCall generate(
-            BackendPair pair, BootstrapAssignment assignment, GenerationRequest request, GenerationObserver observer) {
+            BackendPair pair, BootstrapAssignment assignment, GenerationRequest request, Duration timeout,
+            GenerationObserver observer) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
         byte[] body = request.payload().renderWith(assignment);
         String path = request.endpoint().path();
-        var exchange = new PairedExchange(request, observer, requestTimeout, limits, budget);
+        var exchange = new PairedExchange(request, observer, timeout, limits, budget);
         exchange.start(client, URI.create(pair.prefill().url() + path), URI.create(pair.decode().url() + path), body);
         return exchange;
     }

@@ -115,15 +115,15 @@ class ConnectionReleaseTest extends PooledClientTest {
         var decode = stub(StubServer.Exchange::hangUntilClosed);
         var leaseTimeout = Duration.ofMillis(500);
         try (var oneConnectionPerServer = BackendHttpClients.start(new BackendClientSettings(leaseTimeout, 1, 2))) {
-            var backend = new HttpClientInferenceBackend(oneConnectionPerServer, Duration.ofSeconds(30),
+            var backend = new HttpClientInferenceBackend(oneConnectionPerServer,
                     new ResponseLimits(ResponseLimits.DEFAULT_MAX_RESPONSE_BYTES), new MemoryBudget(Long.MAX_VALUE));
             var holding = new RecordingObserver();
-            var call = generate(backend, prefill.url(), decode.url(), holding);
+            var call = generate(backend, prefill.url(), decode.url(), Duration.ofSeconds(30), holding);
             prefill.nextRequest();
             decode.nextRequest();
 
             var waiting = new RecordingObserver();
-            generate(backend, prefill.url(), decode.url(), waiting);
+            generate(backend, prefill.url(), decode.url(), Duration.ofSeconds(30), waiting);
 
             // Well before the first generation ends (the stubs hang for 10 s), which is when the pool would look again.
             assertThat(waiting.outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOfSatisfying(Failure.class,
@@ -144,10 +144,10 @@ class ConnectionReleaseTest extends PooledClientTest {
         var prefill = stub(exchange -> exchange.respond(200, "application/json", "{}"));
         var decode = stub(exchange -> exchange.respond(200, "application/json", "{\"text\":\"done\"}"));
         try (var patientPool = BackendHttpClients.start(new BackendClientSettings(Duration.ofMinutes(1), 4, 8))) {
-            var backend = new HttpClientInferenceBackend(patientPool, Duration.ofMinutes(1),
+            var backend = new HttpClientInferenceBackend(patientPool,
                     new ResponseLimits(ResponseLimits.DEFAULT_MAX_RESPONSE_BYTES), new MemoryBudget(Long.MAX_VALUE));
             var observer = new RecordingObserver();
-            generate(backend, prefill.url(), decode.url(), observer);
+            generate(backend, prefill.url(), decode.url(), Duration.ofMinutes(1), observer);
             assertThat(observer.outcome).succeedsWithin(Duration.ofSeconds(10)).isInstanceOf(Response.class);
             var finished = new java.lang.ref.WeakReference<>(observer);
             observer = null;
@@ -161,7 +161,7 @@ class ConnectionReleaseTest extends PooledClientTest {
 
     /** Runs the generations, {@link #CONCURRENCY} at a time, and waits for them all to end. */
     private List<RecordingObserver> storm(String prefillUrl, String decodeUrl) throws InterruptedException {
-        var backend = new HttpClientInferenceBackend(pooled, Duration.ofSeconds(30),
+        var backend = new HttpClientInferenceBackend(pooled,
                 new ResponseLimits(ResponseLimits.DEFAULT_MAX_RESPONSE_BYTES), new MemoryBudget(Long.MAX_VALUE));
         var inFlight = new Semaphore(CONCURRENCY);
         List<RecordingObserver> observers = new ArrayList<>();
@@ -170,19 +170,20 @@ class ConnectionReleaseTest extends PooledClientTest {
             var observer = new RecordingObserver();
             observer.outcome.whenComplete((outcome, error) -> inFlight.release());
             observers.add(observer);
-            generate(backend, prefillUrl, decodeUrl, observer);
+            generate(backend, prefillUrl, decodeUrl, Duration.ofSeconds(30), observer);
         }
         assertThat(inFlight.tryAcquire(CONCURRENCY, 60, SECONDS)).as("every generation ended").isTrue();
         return observers;
     }
 
     private static GenerationCall generate(
-            HttpClientInferenceBackend backend, String prefillUrl, String decodeUrl, RecordingObserver observer) {
+            HttpClientInferenceBackend backend, String prefillUrl, String decodeUrl, Duration timeout,
+            RecordingObserver observer) {
         var prefill = PrefillWorker.of(prefillUrl, 8998);
         var pair = new BackendPair(prefill, new DecodeWorker(decodeUrl));
         var request = new GenerationRequest(Endpoint.GENERATE,
                 assignment -> "{\"text\":\"hi\"}".getBytes(UTF_8), false, false, OptionalInt.empty());
-        return backend.generate(pair, BootstrapAssignment.single(prefill, new BootstrapRoom(42)), request, observer);
+        return backend.generate(pair, BootstrapAssignment.single(prefill, new BootstrapRoom(42)), request, timeout, observer);
     }
 
     /** The client ports the server's requests came from: one per connection. */

@@ -39,7 +39,7 @@ final class TestGenerations {
             RecordingObserver observer) {
         var prefill = PrefillWorker.of(prefillUrl, 8998);
         var pair = new BackendPair(prefill, new DecodeWorker(decodeUrl));
-        return new HttpClientInferenceBackend(client, timeout, limits, budget)
-                .generate(pair, BootstrapAssignment.single(prefill, new BootstrapRoom(42)), request, observer);
+        return new HttpClientInferenceBackend(client, limits, budget)
+                .generate(pair, BootstrapAssignment.single(prefill, new BootstrapRoom(42)), request, timeout, observer);
     }
 }

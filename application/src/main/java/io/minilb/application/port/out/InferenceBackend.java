@@ -5,6 +5,7 @@ import io.minilb.application.generation.GenerationObserver;
 import io.minilb.application.generation.GenerationRequest;
 import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
+import java.time.Duration;
 
 /**
  * Sends one generation to both servers of a pair at once, with the same bootstrap assignment,
@@ -12,6 +13,10 @@ import io.minilb.domain.BootstrapAssignment;
  */
 public interface InferenceBackend {
 
-    GenerationCall generate(
-            BackendPair pair, BootstrapAssignment assignment, GenerationRequest request, GenerationObserver observer);
+    /**
+     * @param timeout bounds the whole exchange, both legs and a whole stream included: what is left of the request's
+     *     time when this attempt starts
+     */
+    GenerationCall generate(BackendPair pair, BootstrapAssignment assignment, GenerationRequest request,
+            Duration timeout, GenerationObserver observer);
 }
