@@ -91,14 +91,15 @@ class HealthChecksE2eTest {
         Simulator restarting = SimulatorConfig.decode().start();
         int port = restarting.port();
         String url = restarting.url();
-        // No circuit breaker: only the health checks take the decode out and bring it back.
+        // No circuit breaker and no retries: only the health checks take the decode out and bring it back, and each
+        // request sent to it while it is in rotation fails for all to see.
         MiniLb lb = keep(MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
                 List.of(new DecodeWorker(steady.url()), new DecodeWorker(url)), Duration.ofSeconds(30))
                 .withPolicy("round_robin")
                 .withResilience(WorkerResilience.defaults().withCircuitBreakerDisabled().withHealth(
                         WorkerResilience.DEFAULT_HEALTH,
-                        HealthCheckSettings.defaults().withInterval(INTERVAL)))));
+                        HealthCheckSettings.defaults().withInterval(INTERVAL)).withRetriesDisabled())));
         restarting.close();
 
         var requests = new AtomicInteger();
