@@ -6,13 +6,14 @@
 #   integration-tests/benchmark/fault.sh
 #
 # Knobs (env): CLIENTS (16), DURATION (14), KILL_AT (3), RESTART_AT (8), MS_PER_TOKEN (5), TOKENS (8),
+# RECOVERY_WAIT (s to wait for the restarted decode's first request, 30),
 # LB_FLAGS (extra mini-lb flags, e.g. "--disable-retries"). Needs java 17, curl. Builds nothing: run
 # ./mvnw -B -q -DskipTests -DskipITs package first.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CLIENTS="${CLIENTS:-16}"; DURATION="${DURATION:-14}"; KILL_AT="${KILL_AT:-3}"; RESTART_AT="${RESTART_AT:-8}"
-MS_PER_TOKEN="${MS_PER_TOKEN:-5}"; TOKENS="${TOKENS:-8}"; LB_FLAGS="${LB_FLAGS:-}"
+MS_PER_TOKEN="${MS_PER_TOKEN:-5}"; TOKENS="${TOKENS:-8}"; LB_FLAGS="${LB_FLAGS:-}"; RECOVERY_WAIT="${RECOVERY_WAIT:-30}"
 LB_JAR="$ROOT/bootstrap/target/mini-lb.jar"
 SIM_JAR="$ROOT/integration-tests/target/sglang-simulator.jar"
 P1=30300; P2=30301; B1=8993; B2=8994; D1=31300; D2=31301; LB=8380
@@ -20,8 +21,9 @@ for f in "$LB_JAR" "$SIM_JAR"; do [ -f "$f" ] || { echo "fault.sh: $f missing; b
 
 TMP="$(mktemp -d)"
 PIDS=()
-cleanup() { for pid in "${PIDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$TMP"; }
-trap cleanup EXIT INT TERM
+stop_all() { for pid in "${PIDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done; }
+trap 'stop_all; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
 
 sim() { # log, args...
   local log=$1; shift
@@ -55,9 +57,10 @@ client() { # id: one request at a time until DURATION, a line "elapsed_ms status
     echo "$(( ($(date +%s%N) - start) / 1000000 )) $code"
   done > "$TMP/client-$1.txt"
 }
-for i in $(seq 1 "$CLIENTS"); do client "$i" & done
+CLIENT_PIDS=()
+for i in $(seq 1 "$CLIENTS"); do client "$i" & CLIENT_PIDS+=("$!"); done
 
-sleep "$KILL_AT"; kill -9 "$victim"; echo "killed the decode on :$D2 at ${KILL_AT} s"
+sleep "$KILL_AT"; kill -9 "$victim"; wait "$victim" 2>/dev/null || true; echo "killed the decode on :$D2 at ${KILL_AT} s"
 sleep $((RESTART_AT - KILL_AT))
 java -jar "$SIM_JAR" --mode decode --port $D2 --decode-ms-per-token "$MS_PER_TOKEN" >"$TMP/$victim_log-restarted.log" 2>&1 &
 PIDS+=("$!")
@@ -66,15 +69,17 @@ echo "restarted it at ${RESTART_AT} s"
 wait_up http://127.0.0.1:$D2
 before=$(curl -fs "http://127.0.0.1:$D2/_sim/state" | grep -o '"/generate":[0-9]*' | cut -d: -f2 || echo 0)
 back=""
-while [ "$(date +%s%N)" -lt $((start + DURATION * 1000000000)) ]; do
+# Past the clients' run if need be (a request of its own every 100 ms keeps traffic flowing), up to RECOVERY_WAIT s.
+while [ "$(date +%s%N)" -lt $((restarted_ns + RECOVERY_WAIT * 1000000000)) ]; do
+  curl -s -o /dev/null -m 30 -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$LB/generate" || true
   now=$(curl -fs "http://127.0.0.1:$D2/_sim/state" | grep -o '"/generate":[0-9]*' | cut -d: -f2 || echo 0)
   if [ "${now:-0}" -gt "${before:-0}" ]; then back=$(( ($(date +%s%N) - restarted_ns) / 1000000 )); break; fi
   sleep 0.1
 done
-wait $(jobs -p | tail -n "$CLIENTS") 2>/dev/null || true
+wait "${CLIENT_PIDS[@]}"
 
 cat "$TMP"/client-*.txt > "$TMP/all.txt"
 total=$(wc -l < "$TMP/all.txt"); failed=$(awk '$2 != 200' "$TMP/all.txt" | wc -l)
 echo "requests: $total, failed: $failed ($(awk -v f="$failed" -v t="$total" 'BEGIN { printf "%.2f", t ? 100 * f / t : 0 }')%)"
 awk '$2 != 200 { print "  failed at " $1 " ms: HTTP " $2 }' "$TMP/all.txt" | sort -n -k3 | head -20
-echo "restarted decode got traffic again: ${back:-not within the run} ms after its restart"
+echo "restarted decode got traffic again: ${back:-not within $RECOVERY_WAIT s} ms after its restart"
