@@ -31,13 +31,20 @@ final class MiniLbContainer extends GenericContainer<MiniLbContainer> {
         waitingFor(Wait.forHttp("/health").forPort(PORT).withStartupTimeout(Duration.ofMinutes(1)));
     }
 
+    /**
+     * Round robin without circuit breakers, health checks or retries: the suite stops, kills and faults servers on
+     * purpose to see how each request fails, and every test starts from a clean history; open circuits, failed
+     * checks or a retry on another pair would carry one test's faults into the next or hide the failure under test
+     * (the end-to-end tests cover those mechanisms).
+     */
     private static List<String> arguments(List<PdServer> prefills, List<PdServer> decodes) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--host", "0.0.0.0",
                 "--port", String.valueOf(PORT),
                 "--policy", "round_robin",
                 "--request-timeout-secs", String.valueOf(REQUEST_TIMEOUT_SECS),
-                "--admin-timeout-secs", "10"));
+                "--admin-timeout-secs", "10",
+                "--disable-circuit-breaker", "--disable-health-check", "--disable-retries"));
         prefills.forEach(prefill -> arguments.addAll(
                 List.of("--prefill", prefill.url(), String.valueOf(ServerFleet.BOOTSTRAP_PORT))));
         decodes.forEach(decode -> arguments.addAll(List.of("--decode", decode.url())));
