@@ -20,14 +20,13 @@ import io.minilb.simulator.Simulator;
 import io.minilb.simulator.SimulatorConfig;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,7 +42,8 @@ class HealthChecksE2eTest {
 
     private final Logger healthLog = (Logger) LoggerFactory.getLogger(HealthCheckRounds.class);
     private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    @RegisterExtension
+    final StartedInTest started = new StartedInTest();
 
     @BeforeEach
     void captureHealthLog() {
@@ -52,20 +52,17 @@ class HealthChecksE2eTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stopCapturing() {
         healthLog.detachAppender(captured);
-        while (!started.isEmpty()) {
-            started.pop().close();
-        }
     }
 
     @Test
     void aPrefillWithAWrongBootstrapPortIsReportedOnceAtStartupAndGetsNoRequest() {
-        Simulator good = keep(SimulatorConfig.prefill().start());
-        Simulator wrong = keep(SimulatorConfig.prefill().start());
-        Simulator decode = keep(SimulatorConfig.decode().start());
+        Simulator good = started.start(SimulatorConfig.prefill());
+        Simulator wrong = started.start(SimulatorConfig.prefill());
+        Simulator decode = started.start(SimulatorConfig.decode());
         int wrongPort = E2e.unusedPort();
-        MiniLb lb = keep(MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
+        MiniLb lb = started.keep(MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 List.of(PrefillWorker.of(good.url(), good.bootstrapPort()), PrefillWorker.of(wrong.url(), wrongPort)),
                 List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(30)).withPolicy("round_robin")));
 
@@ -86,14 +83,14 @@ class HealthChecksE2eTest {
 
     @Test
     void aDecodeRestartedOnItsPortGetsTrafficAgainWithinTwoIntervals() {
-        Simulator prefill = keep(SimulatorConfig.prefill().start());
-        Simulator steady = keep(SimulatorConfig.decode().start());
+        Simulator prefill = started.start(SimulatorConfig.prefill());
+        Simulator steady = started.start(SimulatorConfig.decode());
         Simulator restarting = SimulatorConfig.decode().start();
         int port = restarting.port();
         String url = restarting.url();
         // No circuit breaker and no retries: only the health checks take the decode out and bring it back, and each
         // request sent to it while it is in rotation fails for all to see.
-        MiniLb lb = keep(MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
+        MiniLb lb = started.keep(MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
                 List.of(new DecodeWorker(steady.url()), new DecodeWorker(url)), Duration.ofSeconds(30))
                 .withPolicy("round_robin")
@@ -108,7 +105,7 @@ class HealthChecksE2eTest {
         assertThat(events(Level.WARN)).singleElement().satisfies(line -> assertThat(line.getFormattedMessage())
                 .contains("decode " + url + " is unhealthy").contains("connection refused"));
 
-        Simulator restarted = keep(SimulatorConfig.decode().port(port).start());
+        Simulator restarted = started.start(SimulatorConfig.decode().port(port));
         long restartedAt = System.nanoTime();
         List<Integer> statuses = new ArrayList<>();
         await("the restarted decode gets traffic").atMost(INTERVAL.multipliedBy(2).plus(SLACK))
@@ -141,10 +138,5 @@ class HealthChecksE2eTest {
         synchronized (captured) { // the lock AppenderBase.doAppend holds while adding
             return captured.list.stream().filter(event -> event.getLevel() == level).toList();
         }
-    }
-
-    private <T extends AutoCloseable> T keep(T closeable) {
-        started.push(closeable);
-        return closeable;
     }
 }

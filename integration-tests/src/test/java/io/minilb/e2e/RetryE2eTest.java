@@ -24,8 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retries before the first byte: with one decode down, refusing or resetting every connection or answering 503,
@@ -42,20 +42,15 @@ class RetryE2eTest {
             new CircuitBreakerSettings(true, THRESHOLD, WorkerResilience.DEFAULT_CB_SUCCESS_THRESHOLD,
                     Duration.ofMinutes(10), WorkerResilience.DEFAULT_CB_WINDOW));
 
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : started) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final StartedInTest started = new StartedInTest();
 
     @Test
     void withOneDecodeStoppedEveryRequestSucceeds() throws Exception {
-        List<Simulator> prefills = List.of(start(SimulatorConfig.prefill()), start(SimulatorConfig.prefill()));
-        Simulator stopped = start(SimulatorConfig.decode());
-        Simulator alive = start(SimulatorConfig.decode());
+        List<Simulator> prefills =
+                List.of(started.start(SimulatorConfig.prefill()), started.start(SimulatorConfig.prefill()));
+        Simulator stopped = started.start(SimulatorConfig.decode());
+        Simulator alive = started.start(SimulatorConfig.decode());
         MiniLb lb = startLb(prefills, List.of(stopped.url(), alive.url()));
         stopped.close();
 
@@ -65,8 +60,9 @@ class RetryE2eTest {
 
     @Test
     void aDecodeThatResetsEveryConnectionGetsAFewAttemptsAndNoRequestFails() throws Exception {
-        List<Simulator> prefills = List.of(start(SimulatorConfig.prefill()), start(SimulatorConfig.prefill()));
-        Simulator alive = start(SimulatorConfig.decode());
+        List<Simulator> prefills =
+                List.of(started.start(SimulatorConfig.prefill()), started.start(SimulatorConfig.prefill()));
+        Simulator alive = started.start(SimulatorConfig.decode());
         try (var resetting = new ResettingServer()) {
             MiniLb lb = startLb(prefills, List.of(resetting.url(), alive.url()));
 
@@ -79,9 +75,9 @@ class RetryE2eTest {
 
     @Test
     void aDecodeAnswering503IsRetriedOnTheOther() {
-        Simulator prefill = start(SimulatorConfig.prefill());
-        Simulator overloaded = start(SimulatorConfig.decode());
-        Simulator alive = start(SimulatorConfig.decode());
+        Simulator prefill = started.start(SimulatorConfig.prefill());
+        Simulator overloaded = started.start(SimulatorConfig.decode());
+        Simulator alive = started.start(SimulatorConfig.decode());
         overloaded.updateFaults(faults -> faults.withErrorStatus(503));
         MiniLb lb = startLb(List.of(prefill), List.of(overloaded.url(), alive.url()));
 
@@ -112,19 +108,12 @@ class RetryE2eTest {
         }
     }
 
-    private Simulator start(SimulatorConfig.Builder config) {
-        Simulator simulator = config.start();
-        started.add(simulator);
-        return simulator;
-    }
-
     private MiniLb startLb(List<Simulator> prefills, List<String> decodeUrls) {
         MiniLb lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 prefills.stream().map(p -> PrefillWorker.of(p.url(), p.bootstrapPort())).toList(),
                 decodeUrls.stream().map(DecodeWorker::new).toList(),
                 Duration.ofSeconds(60)).withPolicy("round_robin").withResilience(RESILIENCE));
-        started.add(0, lb);
-        return lb;
+        return started.keep(lb);
     }
 
     /** A decode whose process is gone but whose connections are accepted and reset at once: it counts them. */

@@ -24,12 +24,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker API on live simulators: a decode added while serving gets traffic; removed, it finishes its stream in
@@ -41,21 +40,15 @@ class WorkerApiE2eTest {
     /** Short, so that an added worker joins within a second or so. */
     private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofSeconds(1);
 
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : started) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final StartedInTest started = new StartedInTest();
 
     @Test
     void aDecodeAddedServesTrafficAndRemovedFinishesItsStreamThenGetsNoMore() throws Exception {
-        Simulator prefill = start(SimulatorConfig.prefill());
-        Simulator configured = start(SimulatorConfig.decode());
+        Simulator prefill = started.start(SimulatorConfig.prefill());
+        Simulator configured = started.start(SimulatorConfig.decode());
         // Slow enough that its stream is still running when it is removed, however loaded the machine.
-        Simulator added = start(SimulatorConfig.decode().faults(Faults.NONE.withSlowMsPerToken(100)));
+        Simulator added = started.start(SimulatorConfig.decode().faults(Faults.NONE.withSlowMsPerToken(100)));
         MiniLb lb = startLb(prefill, configured);
         assertThat(get(lb.url() + "/readiness").statusCode()).isEqualTo(200);
 
@@ -103,8 +96,8 @@ class WorkerApiE2eTest {
 
     @Test
     void readinessFailsWhenTheLastDecodeIsRemovedAndRecoversWhenOneIsAdded() {
-        Simulator prefill = start(SimulatorConfig.prefill());
-        Simulator decode = start(SimulatorConfig.decode());
+        Simulator prefill = started.start(SimulatorConfig.prefill());
+        Simulator decode = started.start(SimulatorConfig.decode());
         MiniLb lb = startLb(prefill, decode);
 
         HttpResponse<String> removed = post(lb.url() + "/remove_worker?url=" + decode.url(), "");
@@ -124,19 +117,12 @@ class WorkerApiE2eTest {
         assertThat(post(lb.url() + "/generate", generate("decoded again", 2)).statusCode()).isEqualTo(200);
     }
 
-    private Simulator start(SimulatorConfig.Builder config) {
-        Simulator simulator = config.start();
-        started.add(simulator);
-        return simulator;
-    }
-
     private MiniLb startLb(Simulator prefill, Simulator decode) {
         MiniLb lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
                 List.of(new DecodeWorker(decode.url())), Duration.ofSeconds(60)).withPolicy("round_robin")
                 .withResilience(WorkerResilience.defaults().withHealth(WorkerResilience.defaults().health(),
                         new HealthCheckSettings(true, HEALTH_CHECK_INTERVAL, Duration.ofSeconds(5), "/health"))));
-        started.add(0, lb);
-        return lb;
+        return started.keep(lb);
     }
 }

@@ -19,8 +19,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Passive failure detection: a decode that refuses connections fails a few requests, then its circuit opens and
@@ -40,20 +40,14 @@ class WorkerFailoverE2eTest {
                     .withRetriesDisabled();
     private static final int THRESHOLD = WorkerResilience.DEFAULT_CB_FAILURE_THRESHOLD;
 
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : started) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final StartedInTest started = new StartedInTest();
 
     @Test
     void aRefusingDecodeFailsAtMostTheThresholdThenEveryRequestSucceedsOnTheOther() {
-        Simulator prefill = start(SimulatorConfig.prefill());
-        Simulator dead = start(SimulatorConfig.decode());
-        Simulator alive = start(SimulatorConfig.decode());
+        Simulator prefill = started.start(SimulatorConfig.prefill());
+        Simulator dead = started.start(SimulatorConfig.decode());
+        Simulator alive = started.start(SimulatorConfig.decode());
         MiniLb lb = startLb(prefill, List.of(dead, alive));
         dead.close();
 
@@ -79,9 +73,9 @@ class WorkerFailoverE2eTest {
 
     @Test
     void withEveryDecodeDeadTheAnswerIs503NamingTheDecodeSideAndNothingIsSent() {
-        Simulator prefill = start(SimulatorConfig.prefill());
-        Simulator first = start(SimulatorConfig.decode());
-        Simulator second = start(SimulatorConfig.decode());
+        Simulator prefill = started.start(SimulatorConfig.prefill());
+        Simulator first = started.start(SimulatorConfig.decode());
+        Simulator second = started.start(SimulatorConfig.decode());
         MiniLb lb = startLb(prefill, List.of(first, second));
         first.close();
         second.close();
@@ -114,19 +108,12 @@ class WorkerFailoverE2eTest {
         return prefill.state().requestCount("/generate");
     }
 
-    private Simulator start(SimulatorConfig.Builder config) {
-        Simulator simulator = config.start();
-        started.add(simulator);
-        return simulator;
-    }
-
     private MiniLb startLb(Simulator prefill, List<Simulator> decodes) {
         MiniLb lb = MiniLb.start(new MiniLbConfig("127.0.0.1", 0,
                 List.of(PrefillWorker.of(prefill.url(), prefill.bootstrapPort())),
                 decodes.stream().map(decode -> new DecodeWorker(decode.url())).toList(),
                 Duration.ofSeconds(60)).withPolicy("round_robin").withResilience(RESILIENCE));
-        started.add(0, lb);
-        return lb;
+        return started.keep(lb);
     }
 
     private static JsonNode error(HttpResponse<String> response) {
