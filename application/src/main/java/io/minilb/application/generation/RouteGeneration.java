@@ -51,11 +51,14 @@ public final class RouteGeneration implements RouteGenerationUseCase {
     private final MonotonicClock clock;
     private final Duration requestTimeout;
     private final Retries retries;
+    private final UnansweredAttempts unanswered;
 
     /**
      * @param clock paces the failure log lines (one per server and kind of failure every 10 s) and measures each
      *     request's deadline
      * @param requestTimeout bounds each request, all its attempts and backoffs together
+     * @param unanswered where attempts wait for their first answer, so that a worker found unhealthy meanwhile
+     *     does not hold them
      */
     public RouteGeneration(
             WorkerRegistry workers,
@@ -65,7 +68,8 @@ public final class RouteGeneration implements RouteGenerationUseCase {
             ServingState inFlight,
             MonotonicClock clock,
             Duration requestTimeout,
-            Retries retries) {
+            Retries retries,
+            UnansweredAttempts unanswered) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.pairSelector = Objects.requireNonNull(pairSelector, "pairSelector");
         this.roomAllocator = Objects.requireNonNull(roomAllocator, "roomAllocator");
@@ -75,6 +79,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.retries = Objects.requireNonNull(retries, "retries");
+        this.unanswered = Objects.requireNonNull(unanswered, "unanswered");
     }
 
     @Override
@@ -102,17 +107,21 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         BackendPair pair = chosen.pair();
         observer.pairChosen(chosen);
         var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog);
+        UnansweredAttempts.Waiting waiting = unanswered.track(chosen, tracked);
         GenerationCall call;
         try {
-            call = backend.generate(pair, assign(pair, request), request, timeout, tracked);
+            call = backend.generate(pair, assign(pair, request), request, timeout, waiting);
         } catch (RuntimeException e) {
+            waiting.ended();
             tracked.finish();
             throw e;
         }
+        waiting.sent(call);
         return new GenerationCall() {
             @Override
             public void cancel() {
                 call.cancel();
+                waiting.ended();
                 tracked.cancelled();
             }
 

@@ -1,12 +1,17 @@
 package io.minilb.application.health;
 
+import io.minilb.application.generation.UnansweredAttempts;
 import io.minilb.application.port.out.RoundScheduler;
 import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.domain.worker.LiveWorker;
 import io.minilb.domain.worker.WorkerRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +30,19 @@ public final class HealthCheckRounds implements AutoCloseable {
     private final WorkerProbe probe;
     private final RoundScheduler scheduler;
     private final Duration interval;
+    private final UnansweredAttempts unanswered;
     /** The round in progress or the last one; a tick that finds it running is skipped, so rounds never pile up. */
     private final AtomicReference<CompletableFuture<Void>> lastRound =
             new AtomicReference<>(CompletableFuture.completedFuture(null));
 
-    public HealthCheckRounds(WorkerRegistry registry, WorkerProbe probe, RoundScheduler scheduler, Duration interval) {
+    /** @param unanswered the attempts to abandon on a worker that turns unhealthy */
+    public HealthCheckRounds(WorkerRegistry registry, WorkerProbe probe, RoundScheduler scheduler, Duration interval,
+            UnansweredAttempts unanswered) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.interval = Objects.requireNonNull(interval, "interval");
+        this.unanswered = Objects.requireNonNull(unanswered, "unanswered");
     }
 
     /** Runs the first round now and schedules the others; the future completes when the first round has ended. */
@@ -54,29 +63,56 @@ public final class HealthCheckRounds implements AutoCloseable {
             LOG.debug("health check round skipped: the previous one is still running");
             return previous;
         }
+        var answered = new AtomicBoolean();
+        var unansweredChecks = new ConcurrentLinkedQueue<Map.Entry<LiveWorker<?>, ProbeResult>>();
         CompletableFuture.allOf(registry.snapshot().stream()
                         .filter(worker -> !worker.isDraining())
-                        .map(this::check)
+                        .map(worker -> check(worker, answered, unansweredChecks))
                         .toArray(CompletableFuture[]::new))
-                .whenComplete((done, error) -> round.complete(null));
+                .whenComplete((done, error) -> {
+                    try {
+                        unansweredChecks.forEach(check -> record(check.getKey(), check.getValue(), answered.get()));
+                    } finally {
+                        round.complete(null);
+                    }
+                });
         return round;
     }
 
-    private CompletableFuture<Void> check(LiveWorker<?> worker) {
+    /** Records an answered check as it comes; one without an answer waits for the round's end. */
+    private CompletableFuture<Void> check(LiveWorker<?> worker, AtomicBoolean answered,
+            Queue<Map.Entry<LiveWorker<?>, ProbeResult>> unansweredChecks) {
         return probe.check(worker.worker())
                 .exceptionally(error -> ProbeResult.failed("the check failed: " + error))
-                .thenAccept(result -> record(worker, result));
+                .thenAccept(result -> {
+                    if (result.outcome() == ProbeResult.Outcome.UNANSWERED) {
+                        unansweredChecks.add(Map.entry(worker, result));
+                    } else {
+                        answered.set(true);
+                        record(worker, result, true);
+                    }
+                });
     }
 
-    private static void record(LiveWorker<?> worker, ProbeResult result) {
-        if (!worker.health().recordActiveCheck(result.passed())) {
+    /**
+     * A check without an answer takes its worker out at once, but only when another worker answered in the same
+     * round: when none did, mini-lb itself (a long pause, a starved CPU) or its network may be what was slow, and
+     * the failure threshold applies as to any failed check.
+     */
+    private void record(LiveWorker<?> worker, ProbeResult result, boolean othersAnswered) {
+        boolean changed = result.outcome() == ProbeResult.Outcome.UNANSWERED && othersAnswered
+                ? worker.health().recordUnansweredCheck()
+                : worker.health().recordActiveCheck(result.passed());
+        if (!changed) {
             return;
         }
         if (result.passed()) {
             LOG.info("{} is healthy again: its health checks pass", worker);
-        } else {
-            LOG.warn("{} is unhealthy and gets no new requests: {}", worker, result.problem());
+            return;
         }
+        int abandoned = unanswered.abandonOn(worker);
+        LOG.warn("{} is unhealthy and gets no new requests: {}{}", worker, result.problem(), abandoned == 0 ? ""
+                : "; " + abandoned + " request(s) waiting on it go to other servers");
     }
 
     @Override

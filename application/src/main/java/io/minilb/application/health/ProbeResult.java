@@ -5,15 +5,26 @@ import java.util.Objects;
 /**
  * One health check's result.
  *
+ * @param outcome passed, failed, or got no answer within the check timeout
  * @param problem what failed, for the log line; empty when the check passed
  */
-public record ProbeResult(boolean passed, String problem) {
+public record ProbeResult(Outcome outcome, String problem) {
 
-    private static final ProbeResult PASSED = new ProbeResult(true, "");
+    /** Ordered from best to worst: a check of two servers is as bad as the worse of the two. */
+    public enum Outcome {
+        PASSED,
+        /** The server answered, or refused the connection: it is there and says it cannot serve. */
+        FAILED,
+        /** The server took the connection and said nothing within the timeout: it may hold every request so. */
+        UNANSWERED
+    }
+
+    private static final ProbeResult PASSED = new ProbeResult(Outcome.PASSED, "");
 
     public ProbeResult {
+        Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(problem, "problem");
-        if (passed != problem.isEmpty()) {
+        if ((outcome == Outcome.PASSED) != problem.isEmpty()) {
             throw new IllegalArgumentException("a passed check has no problem, a failed one names it");
         }
     }
@@ -23,14 +34,26 @@ public record ProbeResult(boolean passed, String problem) {
     }
 
     public static ProbeResult failed(String problem) {
-        return new ProbeResult(false, problem);
+        return new ProbeResult(Outcome.FAILED, problem);
     }
 
-    /** Passed only when both passed; the problems of both otherwise. */
+    public static ProbeResult unanswered(String problem) {
+        return new ProbeResult(Outcome.UNANSWERED, problem);
+    }
+
+    public boolean passed() {
+        return outcome == Outcome.PASSED;
+    }
+
+    /** Passed only when both passed; otherwise the worse outcome, with the problems of both. */
     public ProbeResult and(ProbeResult other) {
-        if (passed) {
+        if (passed()) {
             return other;
         }
-        return other.passed ? this : failed(problem + "; " + other.problem);
+        if (other.passed()) {
+            return this;
+        }
+        Outcome worse = outcome.compareTo(other.outcome) >= 0 ? outcome : other.outcome;
+        return new ProbeResult(worse, problem + "; " + other.problem);
     }
 }

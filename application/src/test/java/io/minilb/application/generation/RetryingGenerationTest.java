@@ -48,13 +48,14 @@ class RetryingGenerationTest {
     private final ServingState state = new ServingState();
     private final RecordingBackend backend = new RecordingBackend();
     private final FakeScheduler scheduler = new FakeScheduler();
+    private final UnansweredAttempts unanswered = new UnansweredAttempts();
     /** 3 attempts, 100 ms then 150 ms, no jitter. */
     private final RouteGeneration routing = new RouteGeneration(workers,
             new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
             count -> LongStream.range(0, count).mapToObj(i -> new BootstrapRoom(nextRoom.getAndIncrement())).toList(),
             backend, state, now::get, TIMEOUT, new Retries(
                     new RetrySettings(true, 3, Duration.ofMillis(100), Duration.ofSeconds(1), 1.5, 0.0),
-                    () -> 0L, scheduler));
+                    () -> 0L, scheduler), unanswered);
     private final GenerationObserver client = mock(GenerationObserver.class);
 
     @Test
@@ -81,6 +82,49 @@ class RetryingGenerationTest {
         assertThat(state.inFlight()).isZero();
         assertThat(workers.snapshot()).allSatisfy(worker -> assertThat(worker.inFlight()).isZero());
         assertThat(firstDecode.circuit().recordFailure()).as("the refusal counted against d1").isFalse();
+    }
+
+    @Test
+    void anAttemptWaitingOnADecodeFoundUnhealthyIsCancelledAndRetriedOnAnotherDecode() {
+        routing.route(request(false), client);
+        GenerationObserver abandoned = attempt(0);
+
+        assertThat(unanswered.abandonOn(firstDecode)).isEqualTo(1);
+
+        assertThat(backend.cancellations).hasValue(1);
+        abandoned.onResponse(200, "application/json", new byte[] {1}); // raced the cancel: dropped
+        verifyNoInteractions(client);
+        scheduler.runNext();
+        assertThat(backend.sent.get(1).pair().decode()).isEqualTo(secondDecode.worker());
+        attempt(1).onResponse(200, "application/json", new byte[0]);
+
+        verify(client).onResponse(200, "application/json", new byte[0]);
+        assertThat(state.inFlight()).isZero();
+        assertThat(workers.snapshot()).allSatisfy(worker -> assertThat(worker.inFlight()).isZero());
+        assertThat(unanswered.abandonOn(firstDecode)).as("nothing waits on it any more").isZero();
+    }
+
+    @Test
+    void anAttemptThatHeardFromItsDecodeIsNotAbandoned() {
+        routing.route(request(true), client);
+        attempt(0).onStreamStart();
+
+        assertThat(unanswered.abandonOn(firstDecode)).isZero();
+
+        assertThat(backend.cancellations).hasValue(0);
+        attempt(0).onFrame(new byte[] {1});
+        verify(client).onFrame(new byte[] {1});
+    }
+
+    @Test
+    void anAttemptCancelledByItsClientIsNoLongerTracked() {
+        GenerationCall call = routing.route(request(false), client);
+
+        call.cancel();
+
+        assertThat(unanswered.abandonOn(firstDecode)).isZero();
+        assertThat(unanswered.abandonOn(prefill)).isZero();
+        verify(client, never()).onFailure(any());
     }
 
     @Test
@@ -209,7 +253,8 @@ class RetryingGenerationTest {
         var single = new RouteGeneration(onlyWorkers,
                 new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
                 count -> List.of(new BootstrapRoom(1)), backend, state, now::get, TIMEOUT,
-                new Retries(new RetrySettings(true, 3, Duration.ZERO, Duration.ZERO, 1.5, 0.0), () -> 0L, scheduler));
+                new Retries(new RetrySettings(true, 3, Duration.ZERO, Duration.ZERO, 1.5, 0.0), () -> 0L, scheduler),
+                new UnansweredAttempts());
 
         single.route(request(false), client);
         attempt(0).onFailure(new GenerationFailure(Side.DECODE, Kind.UNREACHABLE, "decode: refused"));

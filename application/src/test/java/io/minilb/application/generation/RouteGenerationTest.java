@@ -51,7 +51,8 @@ class RouteGenerationTest {
             new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
             count -> java.util.stream.LongStream.range(0, count)
                     .mapToObj(i -> new BootstrapRoom(nextRoom.getAndIncrement())).toList(),
-            backend, state, MonotonicClock.SYSTEM, Duration.ofMinutes(1), RecordingBackend.NO_RETRIES);
+            backend, state, MonotonicClock.SYSTEM, Duration.ofMinutes(1), RecordingBackend.NO_RETRIES,
+            new UnansweredAttempts());
     private final GenerationObserver client = mock(GenerationObserver.class);
 
     @Test
@@ -137,7 +138,7 @@ class RouteGenerationTest {
         var failing = new RouteGeneration(workers,
                 new PairSelector(new RoundRobinSelection(), new RoundRobinSelection()),
                 count -> List.of(new BootstrapRoom(1)), broken, state, MonotonicClock.SYSTEM, Duration.ofMinutes(1),
-                RecordingBackend.NO_RETRIES);
+                RecordingBackend.NO_RETRIES, new UnansweredAttempts());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.route(request(OptionalInt.empty()), client))
                 .hasMessage("closed");

@@ -1,7 +1,12 @@
 package io.minilb.application.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
+import io.minilb.application.generation.UnansweredAttempts;
 import io.minilb.application.port.out.RoundScheduler;
 import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.domain.DecodeWorker;
@@ -32,7 +37,8 @@ class HealthCheckRoundsTest {
             registry.addDecode(new DecodeWorker("http://d:30000"), WorkerOrigin.CONFIGURATION, true);
     private final FakeProbe probe = new FakeProbe();
     private final FakeScheduler scheduler = new FakeScheduler();
-    private final HealthCheckRounds rounds = new HealthCheckRounds(registry, probe, scheduler, INTERVAL);
+    private final UnansweredAttempts unanswered = mock(UnansweredAttempts.class);
+    private final HealthCheckRounds rounds = new HealthCheckRounds(registry, probe, scheduler, INTERVAL, unanswered);
 
     @Test
     void theFirstRoundRunsAtStartAndTheNextOnesEveryInterval() {
@@ -82,6 +88,47 @@ class HealthCheckRoundsTest {
         }
 
         assertThat(decode.health().isHealthy()).isFalse();
+    }
+
+    @Test
+    void aCheckWithoutAnswerTurnsAWorkerUnhealthyAtOnceAndAbandonsTheRequestsWaitingOnIt() {
+        rounds.start();
+        probe.answerAll(ProbeResult.ok());
+        scheduler.tick();
+
+        probe.answer(2, ProbeResult.ok());
+        probe.answer(3, ProbeResult.unanswered("GET http://d:30000/health: timed out after 5 s"));
+
+        assertThat(decode.health().isHealthy()).as("one timeout, though the failure threshold is 3").isFalse();
+        verify(unanswered).abandonOn(decode);
+        verify(unanswered, never()).abandonOn(prefill);
+    }
+
+    @Test
+    void whenNoWorkerAnswersARoundTheFailureThresholdApplies() {
+        rounds.start();
+        probe.answerAll(ProbeResult.ok());
+        scheduler.tick();
+
+        probe.answerAll(ProbeResult.unanswered("timed out after 5 s"));
+
+        assertThat(decode.health().isHealthy()).as("mini-lb itself may have stalled").isTrue();
+        assertThat(prefill.health().isHealthy()).isTrue();
+        for (int round = 2; round <= 3; round++) {
+            scheduler.tick();
+            probe.answerAll(ProbeResult.unanswered("timed out after 5 s"));
+        }
+        assertThat(decode.health().isHealthy()).isFalse();
+    }
+
+    @Test
+    void aRefusedCheckAbandonsNothingUntilTheWorkerTurnsUnhealthy() {
+        rounds.start();
+        probe.answerAll(ProbeResult.ok());
+        scheduler.tick();
+        probe.answerAll(ProbeResult.failed("connection refused"));
+
+        verify(unanswered, never()).abandonOn(any());
     }
 
     @Test

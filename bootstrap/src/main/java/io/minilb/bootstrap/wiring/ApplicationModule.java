@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.minilb.application.admin.ClusterAdmin;
 import io.minilb.application.generation.Retries;
 import io.minilb.application.generation.RouteGeneration;
+import io.minilb.application.generation.UnansweredAttempts;
 import io.minilb.application.health.HealthCheckRounds;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.limits.MemoryBudget;
@@ -52,9 +53,16 @@ public final class ApplicationModule extends AbstractModule {
     /** Created whether or not health checks are enabled; its thread starts only with {@link HealthCheckRounds#start}. */
     @Provides
     @Singleton
-    HealthCheckRounds healthCheckRounds(WorkerRegistry workers, WorkerProbe probe, MiniLbConfig config) {
+    HealthCheckRounds healthCheckRounds(WorkerRegistry workers, WorkerProbe probe, MiniLbConfig config,
+            UnansweredAttempts unanswered) {
         return new HealthCheckRounds(workers, probe, new ExecutorRoundScheduler("mini-lb-health-checks"),
-                config.resilience().healthChecks().interval());
+                config.resilience().healthChecks().interval(), unanswered);
+    }
+
+    @Provides
+    @Singleton
+    UnansweredAttempts unansweredAttempts() {
+        return new UnansweredAttempts();
     }
 
     @Provides
@@ -72,10 +80,11 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     @Singleton
     RouteGenerationUseCase routeGeneration(WorkerRegistry workers, PairSelector pairs, RoomAllocator rooms,
-            InferenceBackend backend, ServingState state, MiniLbConfig config, RandomSource random) {
+            InferenceBackend backend, ServingState state, MiniLbConfig config, RandomSource random,
+            UnansweredAttempts unanswered) {
         var retries = new Retries(config.resilience().retry(), random, new SharedDelayScheduler());
         return new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM,
-                config.requestTimeout(), retries);
+                config.requestTimeout(), retries, unanswered);
     }
 
     @Provides

@@ -44,6 +44,20 @@ public final class WorkerHealth {
         return changed;
     }
 
+    /**
+     * Records an active health check that got no answer within its timeout: the worker is unhealthy at once, whatever
+     * the failure threshold. A server that takes connections and never answers holds every request sent to it until
+     * the request's own timeout, so waiting for more such checks would cost each of them; it comes back after the
+     * success threshold of passed checks, as any unhealthy worker. True when it changed the worker's health.
+     */
+    public synchronized boolean recordUnansweredCheck() {
+        checked = true;
+        streak = 0;
+        boolean changed = healthy;
+        healthy = false;
+        return changed;
+    }
+
     /** Records one check's result; true when it changed the worker's health. */
     public synchronized boolean recordCheck(boolean passed) {
         if (passed == healthy) {

@@ -4,6 +4,7 @@ import io.minilb.application.health.ProbeResult;
 import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.Worker;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -80,7 +81,11 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
 
                     @Override
                     public void failed(Exception error) {
-                        result.complete(ProbeResult.failed(what + ": " + TransportErrors.describe(error)));
+                        String problem = what + ": " + TransportErrors.describe(error);
+                        // A connect that timed out is a server that cannot be reached in time, as much as one
+                        // that takes the connection and never answers.
+                        result.complete(error instanceof SocketTimeoutException
+                                ? ProbeResult.unanswered(problem) : ProbeResult.failed(problem));
                     }
 
                     @Override
@@ -88,7 +93,7 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
                         result.complete(ProbeResult.failed(what + ": cancelled"));
                     }
                 }));
-        ProbeResult timedOut = ProbeResult.failed(what + ": " + TransportErrors.timedOutAfter(timeout));
+        ProbeResult timedOut = ProbeResult.unanswered(what + ": " + TransportErrors.timedOutAfter(timeout));
         result.completeOnTimeout(timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS).thenAccept(answer -> {
             if (answer == timedOut) {
                 execution.abort();
