@@ -57,7 +57,8 @@ public final class WorkerRegistry {
     }
 
     public Optional<LiveWorker<?>> byId(String id) {
-        return all().filter(worker -> worker.id().equals(id)).findFirst();
+        // Ids are UUIDs, which RFC 9562 compares without regard to case.
+        return all().filter(worker -> worker.id().equalsIgnoreCase(id)).findFirst();
     }
 
     public Optional<LiveWorker<?>> byUrl(String url) {

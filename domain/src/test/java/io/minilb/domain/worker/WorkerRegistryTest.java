@@ -43,6 +43,8 @@ class WorkerRegistryTest {
         var decode = registry.addDecode(new DecodeWorker("http://d:1/"), WorkerOrigin.API, false);
 
         assertThat(registry.byId(decode.id())).containsSame(decode);
+        assertThat(registry.byId(decode.id().toUpperCase(java.util.Locale.ROOT))).as("UUIDs ignore case")
+                .containsSame(decode);
         assertThat(registry.byUrl("http://p:1")).containsSame(prefill);
         assertThat(registry.byUrl("http://d:1")).containsSame(decode);
         assertThat(registry.byId("nobody")).isEmpty();
