@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Issue 9's fault scenario: 2 prefill + 2 decode simulators behind mini-lb, CLIENTS closed-loop clients for
 # DURATION s; one decode is killed (kill -9) at KILL_AT s and restarted on the same port at RESTART_AT s. Prints how
-# many requests failed, and when the restarted decode got traffic again. See docs/RELIABILITY.md.
+# many requests failed, and when the restarted decode got traffic again. STREAM_CLIENTS more clients stream their
+# answers; a stream fails when it does not end with [DONE] free of an error event, and those that failed are split by
+# whether they started before the kill (they may have been on the killed decode) or after. See docs/RELIABILITY.md.
 #
 #   integration-tests/benchmark/fault.sh
 #
-# Knobs (env): CLIENTS (16), DURATION (14), KILL_AT (3), RESTART_AT (8), MS_PER_TOKEN (5), TOKENS (8),
+# Knobs (env): CLIENTS (16), STREAM_CLIENTS (4), DURATION (14), KILL_AT (3), RESTART_AT (8), MS_PER_TOKEN (5), TOKENS (8),
 # RECOVERY_WAIT (s to wait for the restarted decode's first request, 30),
 # LB_FLAGS (extra mini-lb flags, e.g. "--disable-retries"). Needs java 17, curl. Builds nothing: run
 # ./mvnw -B -q -DskipTests -DskipITs package first.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CLIENTS="${CLIENTS:-16}"; DURATION="${DURATION:-14}"; KILL_AT="${KILL_AT:-3}"; RESTART_AT="${RESTART_AT:-8}"
+CLIENTS="${CLIENTS:-16}"; STREAM_CLIENTS="${STREAM_CLIENTS:-4}"; DURATION="${DURATION:-14}"; KILL_AT="${KILL_AT:-3}"; RESTART_AT="${RESTART_AT:-8}"
 MS_PER_TOKEN="${MS_PER_TOKEN:-5}"; TOKENS="${TOKENS:-8}"; LB_FLAGS="${LB_FLAGS:-}"; RECOVERY_WAIT="${RECOVERY_WAIT:-30}"
 LB_JAR="$ROOT/bootstrap/target/mini-lb.jar"
 SIM_JAR="$ROOT/integration-tests/target/sglang-simulator.jar"
@@ -57,8 +59,23 @@ client() { # id: one request at a time until DURATION, a line "elapsed_ms status
     echo "$(( ($(date +%s%N) - start) / 1000000 )) $code"
   done > "$TMP/client-$1.txt"
 }
+stream_body="{\"text\":\"fault scenario\",\"stream\":true,\"sampling_params\":{\"max_new_tokens\":$TOKENS}}"
+stream_client() { # id: one stream at a time until DURATION, a line "started_ms ok|failed" per stream
+  local end=$((start + DURATION * 1000000000)) began out
+  while [ "$(date +%s%N)" -lt "$end" ]; do
+    began=$(( ($(date +%s%N) - start) / 1000000 ))
+    out=$(curl -sN -m 30 -H 'Content-Type: application/json' -d "$stream_body" \
+      "http://127.0.0.1:$LB/generate" || true)
+    if grep -q '^data: \[DONE\]' <<<"$out" && ! grep -q '^data: {"error"' <<<"$out"; then
+      echo "$began ok"
+    else
+      echo "$began failed"
+    fi
+  done > "$TMP/stream-$1.txt"
+}
 CLIENT_PIDS=()
 for i in $(seq 1 "$CLIENTS"); do client "$i" & CLIENT_PIDS+=("$!"); done
+for i in $(seq 1 "$STREAM_CLIENTS"); do stream_client "$i" & CLIENT_PIDS+=("$!"); done
 
 sleep "$KILL_AT"; kill -9 "$victim"; wait "$victim" 2>/dev/null || true; echo "killed the decode on :$D2 at ${KILL_AT} s"
 sleep $((RESTART_AT - KILL_AT))
@@ -82,4 +99,10 @@ cat "$TMP"/client-*.txt > "$TMP/all.txt"
 total=$(wc -l < "$TMP/all.txt"); failed=$(awk '$2 != 200' "$TMP/all.txt" | wc -l)
 echo "requests: $total, failed: $failed ($(awk -v f="$failed" -v t="$total" 'BEGIN { printf "%.2f", t ? 100 * f / t : 0 }')%)"
 awk '$2 != 200 { print "  failed at " $1 " ms: HTTP " $2 }' "$TMP/all.txt" | sort -n -k3 | head -20
+if [ "$STREAM_CLIENTS" -gt 0 ]; then
+  cat "$TMP"/stream-*.txt > "$TMP/streams.txt"
+  echo "streams: $(wc -l < "$TMP/streams.txt"), failed: $(awk '$2 == "failed"' "$TMP/streams.txt" | wc -l)" \
+    "(started before the kill: $(awk -v k=$((KILL_AT * 1000)) '$2 == "failed" && $1 < k' "$TMP/streams.txt" | wc -l);" \
+    "after: $(awk -v k=$((KILL_AT * 1000)) '$2 == "failed" && $1 >= k' "$TMP/streams.txt" | wc -l))"
+fi
 echo "restarted decode got traffic again: ${back:-not within $RECOVERY_WAIT s} ms after its restart"
