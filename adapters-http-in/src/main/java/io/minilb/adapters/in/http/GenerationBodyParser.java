@@ -30,16 +30,17 @@ final class GenerationBodyParser {
                 endpoint == Endpoint.GENERATE ? batchSize(json) : OptionalInt.empty());
     }
 
-    /** Missing or null is false, as in SGLang; anything but a boolean is refused rather than guessed. */
+    /**
+     * Missing or null is false, as in SGLang, which reads these flags as pydantic does in lax mode: besides true and
+     * false, the numbers 0 and 1 and the strings of {@link BodyFields#laxBoolean}. Anything else is refused.
+     */
     private static boolean flag(ObjectNode json, String field) throws InvalidRequestException {
         JsonNode value = json.path(field);
         if (!given(value)) {
             return false;
         }
-        if (!value.isBoolean()) {
-            throw new InvalidRequestException("\"" + field + "\" must be true or false, got " + value);
-        }
-        return value.booleanValue();
+        return BodyFields.laxBoolean(value).orElseThrow(() -> new InvalidRequestException(
+                "\"" + field + "\" must be a boolean (true or false), got " + BodyFields.shown(value)));
     }
 
     /**

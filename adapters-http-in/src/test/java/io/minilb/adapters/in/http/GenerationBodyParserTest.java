@@ -62,13 +62,36 @@ class GenerationBodyParserTest {
         "{\"input_ids\": []}              | \"input_ids\" must not be an empty list",
         "{\"text\": [\"a\", 1]}           | \"text\" must be a string or a list of strings",
         "{\"input_ids\": [[1], 2]}        | \"input_ids\" must be a list of token ids or a list of such lists",
-        "{\"text\": \"x\", \"stream\": 1} | \"stream\" must be true or false, got 1",
-        "{\"return_logprob\": \"yes\"}    | \"return_logprob\" must be true or false, got \"yes\""
+        "{\"text\": \"x\", \"stream\": 2} | \"stream\" must be a boolean (true or false), got 2",
+        "{\"return_logprob\": \"sure\"}   | \"return_logprob\" must be a boolean (true or false), got \"sure\"",
+        "{\"stream\": [true]}            | \"stream\" must be a boolean (true or false), got a JSON array"
     })
     void refusesBodiesNoBackendShouldSee(String body, String expectedMessage) {
         assertThatThrownBy(() -> parse(Endpoint.GENERATE, body))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith(expectedMessage);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "true | true", "1 | true", "1.0 | true", "\"yes\" | true", "\"On\" | true", "\"T\" | true", "\"1\" | true",
+        "false | false", "0 | false", "\"no\" | false", "\"OFF\" | false", "\"f\" | false", "null | false"
+    })
+    void flagsAreReadAsSglangReadsThem(String value, boolean expected) throws InvalidRequestException {
+        GenerationRequest request = parse(Endpoint.GENERATE,
+                "{\"text\": \"x\", \"stream\": " + value + ", \"return_logprob\": " + value + "}");
+
+        assertThat(request.stream()).isEqualTo(expected);
+        assertThat(request.returnLogprob()).isEqualTo(expected);
+    }
+
+    @Test
+    void aLongRefusedValueIsNotEchoedWhole() {
+        String huge = "x".repeat(100_000);
+
+        assertThatThrownBy(() -> parse(Endpoint.GENERATE, "{\"text\": \"x\", \"stream\": \"" + huge + "\"}"))
+                .hasMessageEndingWith("... (100002 characters)")
+                .satisfies(error -> assertThat(error.getMessage()).hasSizeLessThan(200));
     }
 
     @Test

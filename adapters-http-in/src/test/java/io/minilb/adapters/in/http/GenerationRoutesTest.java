@@ -116,7 +116,7 @@ class GenerationRoutesTest {
         "/v1/chat/completions  | [{\"role\": \"user\"}]              | request body must be a JSON object, got ARRAY",
         "/generate             | {\"text\": []}                      | \"text\" must not be an empty list",
         "/generate             | {\"input_ids\": []}                 | \"input_ids\" must not be an empty list",
-        "/v1/completions       | {\"prompt\": \"x\", \"stream\": 1}  | \"stream\" must be true or false",
+        "/v1/completions       | {\"prompt\": \"x\", \"stream\": 2}  | \"stream\" must be a boolean",
         "/generate             | {\"text\": 1e2147483648}          | request body has a number too large",
         // The bodies that used to get a 400 or a 502 depending on which server answered first.
         "/generate             | {\"text\": {\"a\": 1}}            | \"text\" must be a string or a list of strings",
