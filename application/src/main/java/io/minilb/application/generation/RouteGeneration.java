@@ -82,7 +82,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         var generation = new RetryingGeneration(request, observer, this::attempt, Deadline.after(clock, requestTimeout),
                 retries, inFlight::requestFinished, failureLog);
         inFlight.requestStarted();
-        generation.start();
+        RequestLogging.run(request.context(), generation::start);
         return generation;
     }
 
@@ -104,7 +104,8 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog);
         GenerationCall call;
         try {
-            call = backend.generate(pair, assign(pair, request), request, timeout, tracked);
+            call = backend.generate(pair, assign(pair, request), request, timeout,
+                    RequestLogging.observer(request.context(), tracked));
         } catch (RuntimeException e) {
             tracked.finish();
             throw e;
