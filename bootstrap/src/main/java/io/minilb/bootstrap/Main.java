@@ -46,6 +46,7 @@ public final class Main {
         }
         try {
             MiniLbConfig config = command.toConfig();
+            LogSetup.apply(config.observability());
             // Exits from a thread of its own: System.exit waits for the shutdown hook, which closes mini-lb.
             MiniLb miniLb = MiniLb.start(config, reason -> new Thread(
                     () -> System.exit(EXIT_FATAL_ERROR), "mini-lb-fatal-exit").start());

@@ -8,6 +8,7 @@ import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.Observability;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -315,6 +318,42 @@ class CommandLineTest {
                 "--health-success-threshold", "--health-check-endpoint", "--disable-health-check",
                 "--retry-max-retries", "--retry-initial-backoff-ms", "--retry-max-backoff-ms",
                 "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries");
+    }
+
+    @Test
+    void observabilityDefaultsFollowSglangsRouter() {
+        Observability observability = parse("--prefill", "http://p:1", "--decode", "http://d:1").observability();
+
+        assertThat(observability).isEqualTo(Observability.defaults());
+        assertThat(observability.requestIdHeaders())
+                .containsExactly("x-request-id", "x-correlation-id", "x-trace-id", "request-id");
+        assertThat(observability.accessLog()).isTrue();
+        assertThat(observability.logJson()).isFalse();
+        assertThat(observability.workerApiKey()).isEmpty();
+    }
+
+    @Test
+    void observabilityFlagsTakeListsAndOverrideTheConfigFile() throws IOException {
+        Path file = dir.resolve("observability.yaml");
+        Files.writeString(file, String.join("\n",
+                "prefill: [http://p:1]", "decode: [http://d:1]",
+                "request-id-headers: [x-file-id]", "forward-headers: [x-tenant]", "worker-api-key: from-file",
+                "disable-access-log: true", "log-json: true", "log-level: warn", ""));
+
+        Observability fromFile = parse("--config", file.toString()).observability();
+        Observability flags = parse("--config", file.toString(), "--request-id-headers", "x-a", "x-b",
+                "--forward-headers", "x-c", "--worker-api-key", "from-flag", "--log-level", "DEBUG").observability();
+
+        assertThat(fromFile).isEqualTo(new Observability(List.of("x-file-id"), List.of("x-tenant"),
+                Optional.of("from-file"), false, true, Optional.of("warn")));
+        assertThat(flags).isEqualTo(new Observability(List.of("x-a", "x-b"), List.of("x-c"),
+                Optional.of("from-flag"), false, true, Optional.of("debug")));
+    }
+
+    @Test
+    void anUnknownLogLevelIsRefused() {
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--log-level", "loud"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--log-level loud");
     }
 
     private static MiniLbConfig parse(String... args) {

@@ -1,5 +1,6 @@
 package io.minilb.application.admin;
 
+import io.minilb.application.generation.RequestContext;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.domain.worker.LiveWorker;
@@ -21,32 +22,42 @@ public final class ClusterAdmin implements ClusterAdminUseCase {
 
     @Override
     public CompletableFuture<ClusterReplies> askAll(AdminRequest request) {
-        var prefills = sendToEach(workers.prefills(), request);
-        var decodes = sendToEach(workers.decodes(), request);
-        return prefills.thenCombine(decodes, ClusterReplies::new);
+        return askAll(request, RequestContext.empty());
     }
 
     @Override
     public CompletableFuture<WorkerReply> askAnyPrefill(AdminRequest request) {
+        return askAnyPrefill(request, RequestContext.empty());
+    }
+
+    @Override
+    public CompletableFuture<ClusterReplies> askAll(AdminRequest request, RequestContext context) {
+        var prefills = sendToEach(workers.prefills(), request, context);
+        var decodes = sendToEach(workers.decodes(), request, context);
+        return prefills.thenCombine(decodes, ClusterReplies::new);
+    }
+
+    @Override
+    public CompletableFuture<WorkerReply> askAnyPrefill(AdminRequest request, RequestContext context) {
         List<? extends LiveWorker<?>> prefills = workers.prefills();
         if (prefills.isEmpty()) {
             return CompletableFuture.completedFuture(WorkerReply.unreachable("none", "no prefill server is registered"));
         }
-        return askFrom(prefills, 0, request);
+        return askFrom(prefills, 0, request, context);
     }
 
     private CompletableFuture<WorkerReply> askFrom(List<? extends LiveWorker<?>> prefills, int index,
-            AdminRequest request) {
-        return client.send(prefills.get(index).url(), request).thenCompose(reply ->
+            AdminRequest request, RequestContext context) {
+        return client.send(prefills.get(index).url(), request, context).thenCompose(reply ->
                 reply.succeeded() || index + 1 == prefills.size()
                         ? CompletableFuture.completedFuture(reply)
-                        : askFrom(prefills, index + 1, request));
+                        : askFrom(prefills, index + 1, request, context));
     }
 
     private CompletableFuture<List<WorkerReply>> sendToEach(List<? extends LiveWorker<?>> targets,
-            AdminRequest request) {
+            AdminRequest request, RequestContext context) {
         List<CompletableFuture<WorkerReply>> replies =
-                targets.stream().map(worker -> client.send(worker.url(), request)).toList();
+                targets.stream().map(worker -> client.send(worker.url(), request, context)).toList();
         return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                 .thenApply(done -> replies.stream().map(CompletableFuture::join).toList());
     }

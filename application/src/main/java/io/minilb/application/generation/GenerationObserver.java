@@ -21,4 +21,11 @@ public interface GenerationObserver {
 
     /** The request failed; after {@code onStreamStart} this ends the stream. */
     void onFailure(GenerationFailure failure);
+
+    /**
+     * An attempt (numbered from 1) was sent to this pair; comes before that attempt's events. For what the client is
+     * told about its request (the access log): the last call names the pair that answered.
+     */
+    default void onRouted(String prefillUrl, String decodeUrl, int attempt) {
+    }
 }

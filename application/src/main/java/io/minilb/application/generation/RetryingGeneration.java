@@ -72,6 +72,10 @@ final class RetryingGeneration implements GenerationCall {
 
     @Override
     public void cancel() {
+        RequestLogging.run(request.context(), this::cancelAttempts);
+    }
+
+    private void cancelAttempts() {
         GenerationCall call;
         DelayScheduler.Scheduled waiting;
         synchronized (this) {
@@ -142,12 +146,14 @@ final class RetryingGeneration implements GenerationCall {
 
     /** A later attempt runs on the scheduler's thread: whatever happens there, the client gets an answer. */
     private void startLaterAttempt() {
-        try {
-            startAttempt();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: a retry could not be sent", request.endpoint().path(), e);
-            deliverFailure(lastFailure());
-        }
+        RequestLogging.run(request.context(), () -> {
+            try {
+                startAttempt();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: a retry could not be sent", request.endpoint().path(), e);
+                deliverFailure(lastFailure());
+            }
+        });
     }
 
     private synchronized Set<String> copyOfAvoid() {
@@ -231,6 +237,7 @@ final class RetryingGeneration implements GenerationCall {
         public void pairChosen(PairSelection.Chosen pair) {
             this.chosen = pair;
             this.pair = "prefill " + pair.prefill().url() + ", decode " + pair.decode().url();
+            client.onRouted(pair.prefill().url(), pair.decode().url(), number);
         }
 
         @Override

@@ -87,7 +87,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         var generation = new RetryingGeneration(request, observer, this::attempt, Deadline.after(clock, requestTimeout),
                 retries, inFlight::requestFinished, failureLog);
         inFlight.requestStarted();
-        generation.start();
+        RequestLogging.run(request.context(), generation::start);
         return generation;
     }
 
@@ -107,7 +107,8 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         BackendPair pair = chosen.pair();
         observer.pairChosen(chosen);
         var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog);
-        UnansweredAttempts.Waiting waiting = unanswered.track(chosen, tracked);
+        UnansweredAttempts.Waiting waiting =
+                unanswered.track(chosen, RequestLogging.observer(request.context(), tracked));
         GenerationCall call;
         try {
             call = backend.generate(pair, assign(pair, request), request, timeout, waiting);

@@ -6,7 +6,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.verifyNoInteractions;
 
 import io.minilb.application.generation.GenerationFailure.Kind;
 import io.minilb.application.lifecycle.ServingState;
@@ -29,6 +28,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 class RetryingGenerationTest {
 
@@ -63,7 +63,7 @@ class RetryingGenerationTest {
         routing.route(request(false), client);
         attempt(0).onFailure(new GenerationFailure(Side.DECODE, Kind.UNREACHABLE, "decode: refused"));
 
-        verifyNoInteractions(client);
+        verifyNoOutcome(client);
         assertThat(state.inFlight()).as("still in flight during the backoff").isEqualTo(1);
         assertThat(scheduler.delays).containsExactly(Duration.ofMillis(100));
         scheduler.runNext();
@@ -93,7 +93,7 @@ class RetryingGenerationTest {
 
         assertThat(backend.cancellations).hasValue(1);
         abandoned.onResponse(200, "application/json", new byte[] {1}); // raced the cancel: dropped
-        verifyNoInteractions(client);
+        verifyNoOutcome(client);
         scheduler.runNext();
         assertThat(backend.sent.get(1).pair().decode()).isEqualTo(secondDecode.worker());
         attempt(1).onResponse(200, "application/json", new byte[0]);
@@ -149,7 +149,7 @@ class RetryingGenerationTest {
         }
 
         assertThat(scheduler.delays).hasSize(9);
-        verifyNoInteractions(client);
+        verifyNoOutcome(client);
     }
 
     @Test
@@ -240,7 +240,7 @@ class RetryingGenerationTest {
 
         assertThat(backend.sent).hasSize(1);
         assertThat(state.inFlight()).isZero();
-        verifyNoInteractions(client);
+        verifyNoOutcome(client);
     }
 
     @Test
@@ -264,6 +264,68 @@ class RetryingGenerationTest {
                 failure.kind() == Kind.NO_AVAILABLE_WORKER && failure.side() == Side.DECODE));
         assertThat(backend.sent).hasSize(1);
         assertThat(state.inFlight()).isZero();
+    }
+
+    @Test
+    void eachAttemptsPairIsReportedBeforeItsEventsSoTheLastNamesThePairThatAnswered() {
+        routing.route(request(false), client);
+        attempt(0).onFailure(new GenerationFailure(Side.DECODE, Kind.UNREACHABLE, "decode: refused"));
+        scheduler.runNext();
+        attempt(1).onResponse(200, "application/json", new byte[0]);
+
+        var order = org.mockito.Mockito.inOrder(client);
+        order.verify(client).onRouted("http://p1:30000", "http://d1:31000", 1);
+        order.verify(client).onRouted("http://p1:30000", "http://d2:31000", 2);
+        order.verify(client).onResponse(200, "application/json", new byte[0]);
+    }
+
+    @Test
+    void theRequestIdIsInTheLoggingContextOfEveryEventAndRetryButNotAfter() {
+        List<String> seen = new ArrayList<>();
+        GenerationObserver recording = new GenerationObserver() {
+            @Override
+            public void onResponse(int status, String contentType, byte[] body) {
+                seen.add("response " + MDC.get(RequestLogging.REQUEST_ID_KEY));
+            }
+
+            @Override
+            public void onStreamStart() {
+            }
+
+            @Override
+            public void onFrame(byte[] frame) {
+            }
+
+            @Override
+            public void onStreamEnd() {
+            }
+
+            @Override
+            public void onFailure(GenerationFailure failure) {
+            }
+
+            @Override
+            public void onRouted(String prefillUrl, String decodeUrl, int attempt) {
+                seen.add("routed " + attempt + " " + MDC.get(RequestLogging.REQUEST_ID_KEY));
+            }
+        };
+        var context = new RequestContext("req-42", List.of());
+        routing.route(request(false).withContext(context), recording);
+        attempt(0).onFailure(new GenerationFailure(Side.DECODE, Kind.UNREACHABLE, "decode: refused"));
+        scheduler.runNext();
+        attempt(1).onResponse(200, "application/json", new byte[0]);
+
+        assertThat(seen).containsExactly("routed 1 req-42", "routed 2 req-42", "response req-42");
+        assertThat(MDC.get(RequestLogging.REQUEST_ID_KEY)).as("taken off once the work is done").isNull();
+    }
+
+    /** The client may learn of the attempts' pairs, but nothing of how the request ended. */
+    private static void verifyNoOutcome(GenerationObserver client) {
+        verify(client, never()).onResponse(org.mockito.ArgumentMatchers.anyInt(), any(), any());
+        verify(client, never()).onStreamStart();
+        verify(client, never()).onFrame(any());
+        verify(client, never()).onStreamEnd();
+        verify(client, never()).onFailure(any());
     }
 
     private GenerationObserver attempt(int index) {

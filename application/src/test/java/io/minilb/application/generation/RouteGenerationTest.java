@@ -5,6 +5,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
@@ -116,6 +118,7 @@ class RouteGenerationTest {
 
         assertThat(backend.cancellations.get()).isEqualTo(2);
         assertThat(state.inFlight()).isZero();
+        verify(client).onRouted(anyString(), anyString(), anyInt());
         verifyNoMoreInteractions(client);
     }
 

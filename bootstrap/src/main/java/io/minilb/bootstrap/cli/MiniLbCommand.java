@@ -5,6 +5,7 @@ import io.minilb.bootstrap.config.ConfigFile;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.Observability;
 import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.retry.RetrySettings;
@@ -175,6 +176,30 @@ public final class MiniLbCommand {
     @Option(names = "--disable-retries", description = "One attempt per request: no retry on another pair.")
     boolean disableRetries;
 
+    @Option(names = "--request-id-headers", paramLabel = "HEADER", arity = "1..*",
+            description = "Headers a client's request id is taken from, first present wins (default: x-request-id "
+                    + "x-correlation-id x-trace-id request-id).")
+    List<String> requestIdHeaders;
+
+    @Option(names = "--forward-headers", paramLabel = "HEADER", arity = "1..*",
+            description = "More headers forwarded to both servers, besides Authorization, the request-id headers, "
+                    + "traceparent and tracestate.")
+    List<String> forwardHeaders;
+
+    @Option(names = "--worker-api-key", paramLabel = "KEY",
+            description = "Sent to the servers as 'Authorization: Bearer KEY' instead of the client's header.")
+    String workerApiKey;
+
+    @Option(names = "--disable-access-log", description = "No access log line per request.")
+    Boolean disableAccessLog;
+
+    @Option(names = "--log-json", description = "Log lines as JSON objects.")
+    Boolean logJson;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "debug, info, warn or error (default: info, or the MINILB_LOG_LEVEL environment variable).")
+    String logLevel;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -194,7 +219,19 @@ public final class MiniLbCommand {
                 first(decodePolicy, file.text("decode-policy")).orElse(sharedPolicy),
                 timeouts(file),
                 limits(file),
-                resilience(file).withRetry(retry(file)));
+                resilience(file).withRetry(retry(file)))
+                .withObservability(observability(file));
+    }
+
+    private Observability observability(ConfigFile file) {
+        List<String> idHeaders = requestIdHeaders != null ? requestIdHeaders : file.list("request-id-headers");
+        return new Observability(
+                idHeaders.isEmpty() ? Observability.DEFAULT_REQUEST_ID_HEADERS : idHeaders,
+                forwardHeaders != null ? forwardHeaders : file.list("forward-headers"),
+                first(workerApiKey, file.text("worker-api-key")),
+                !first(disableAccessLog, file.flag("disable-access-log")).orElse(false),
+                first(logJson, file.flag("log-json")).orElse(false),
+                first(logLevel, file.text("log-level")));
     }
 
     private RetrySettings retry(ConfigFile file) {

@@ -31,7 +31,10 @@ public final class ConfigFile {
             "health-success-threshold", "health-check-endpoint", "disable-health-check",
 
             "retry-max-retries", "retry-initial-backoff-ms", "retry-max-backoff-ms", "retry-backoff-multiplier",
-            "retry-jitter-factor", "disable-retries"));
+            "retry-jitter-factor", "disable-retries",
+
+            "request-id-headers", "forward-headers", "worker-api-key", "disable-access-log", "log-json",
+            "log-level"));
 
     private final Path path;
     private final JsonNode root;

@@ -5,11 +5,13 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.minilb.adapters.in.http.HttpServerSettings;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
+import io.minilb.adapters.in.http.RequestContextSettings;
 import io.minilb.adapters.out.http.BackendClientSettings;
 import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.adapters.out.http.HttpClientInferenceBackend;
 import io.minilb.adapters.out.http.HttpClientWorkerAdminClient;
 import io.minilb.adapters.out.http.HttpClientWorkerProbe;
+import io.minilb.adapters.out.http.OutboundHeaders;
 import io.minilb.adapters.out.http.ResponseLimits;
 import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.application.lifecycle.ServingState;
@@ -21,7 +23,9 @@ import io.minilb.application.port.out.InferenceBackend;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.bootstrap.config.Limits;
+import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.Observability;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 
 /** Undertow in front, one pooled HttpClient 5 behind. */
@@ -33,32 +37,59 @@ public final class HttpAdaptersModule extends AbstractModule {
         return BackendHttpClients.start(BackendClientSettings.forClientConnections(config.limits().maxConnections()));
     }
 
+    /** The worker key, when there is one, on every call to the servers. */
     @Provides
     @Singleton
-    InferenceBackend inferenceBackend(CloseableHttpAsyncClient client, MiniLbConfig config, MemoryBudget budget) {
-        return new HttpClientInferenceBackend(client, new ResponseLimits((int) config.limits().maxResponseBytes()), budget);
+    OutboundHeaders outboundHeaders(MiniLbConfig config) {
+        try {
+            return config.observability().workerApiKey().map(OutboundHeaders::withWorkerApiKey)
+                    .orElse(OutboundHeaders.none());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("--worker-api-key: " + e.getMessage());
+        }
     }
 
     @Provides
     @Singleton
-    WorkerAdminClient workerAdminClient(CloseableHttpAsyncClient client, MiniLbConfig config) {
-        return new HttpClientWorkerAdminClient(client, config.timeouts().admin());
+    InferenceBackend inferenceBackend(CloseableHttpAsyncClient client, MiniLbConfig config, MemoryBudget budget,
+            OutboundHeaders headers) {
+        return new HttpClientInferenceBackend(client, new ResponseLimits((int) config.limits().maxResponseBytes()), budget,
+                headers);
     }
 
     @Provides
     @Singleton
-    WorkerProbe workerProbe(CloseableHttpAsyncClient client, MiniLbConfig config) {
+    WorkerAdminClient workerAdminClient(CloseableHttpAsyncClient client, MiniLbConfig config, OutboundHeaders headers) {
+        return new HttpClientWorkerAdminClient(client, config.timeouts().admin(), headers);
+    }
+
+    @Provides
+    @Singleton
+    WorkerProbe workerProbe(CloseableHttpAsyncClient client, MiniLbConfig config, OutboundHeaders headers) {
         HealthCheckSettings checks = config.resilience().healthChecks();
-        return new HttpClientWorkerProbe(client, checks.timeout(), checks.endpoint());
+        return new HttpClientWorkerProbe(client, checks.timeout(), checks.endpoint(), headers);
+    }
+
+    @Provides
+    @Singleton
+    RequestContextSettings requestContextSettings(MiniLbConfig config) {
+        Observability observability = config.observability();
+        try {
+            return new RequestContextSettings(observability.requestIdHeaders(), observability.forwardHeaders(),
+                    observability.accessLog());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
     }
 
     @Provides
     @Singleton
     MiniLbHttpServer httpServer(RouteGenerationUseCase routing, ClusterAdminUseCase admin,
-            ManageWorkersUseCase workers, ServingState state, MiniLbConfig config, MemoryBudget budget) {
+            ManageWorkersUseCase workers, ServingState state, MiniLbConfig config, MemoryBudget budget,
+            RequestContextSettings requestContext) {
         Limits limits = config.limits();
         return new MiniLbHttpServer(routing, admin, workers, state, new HttpServerSettings(config.host(), config.port(),
                 limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
-                limits.streamBufferBytes()), budget);
+                limits.streamBufferBytes()), budget, requestContext);
     }
 }

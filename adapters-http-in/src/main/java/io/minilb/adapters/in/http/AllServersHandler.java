@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.application.admin.AdminRequest;
 import io.minilb.application.admin.ClusterReplies;
 import io.minilb.application.admin.WorkerReply;
+import io.minilb.application.generation.RequestContext;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.undertow.server.HttpServerExchange;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ final class AllServersHandler extends ClusterAdminHandler<ClusterReplies> {
     }
 
     @Override
-    protected CompletableFuture<ClusterReplies> ask() {
-        return admin.askAll(request);
+    protected CompletableFuture<ClusterReplies> ask(RequestContext context) {
+        return admin.askAll(request, context);
     }
 
     @Override

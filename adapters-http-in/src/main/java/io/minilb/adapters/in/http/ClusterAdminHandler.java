@@ -1,5 +1,7 @@
 package io.minilb.adapters.in.http;
 
+import io.minilb.application.generation.RequestContext;
+import io.minilb.application.generation.RequestLogging;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
@@ -18,7 +20,8 @@ abstract class ClusterAdminHandler<T> implements HttpHandler {
     @Override
     public final void handleRequest(HttpServerExchange exchange) {
         // Dispatching keeps Undertow from ending the exchange when this method returns.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> ask().whenComplete((answer, failure) ->
+        RequestContext context = RequestContextHandler.context(exchange);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> ask(context).whenComplete((answer, failure) ->
                 exchange.getIoThread().execute(() -> answer(exchange, answer, failure))));
     }
 
@@ -27,11 +30,13 @@ abstract class ClusterAdminHandler<T> implements HttpHandler {
             respond(exchange, answer);
             return;
         }
-        LOG.error("{} failed", exchange.getRequestPath(), failure);
+        RequestLogging.run(RequestContextHandler.context(exchange),
+                () -> LOG.error("{} failed", exchange.getRequestPath(), failure));
         Responses.error(exchange, 500, ErrorBody.INTERNAL, exchange.getRequestPath() + " failed: " + failure);
     }
 
-    protected abstract CompletableFuture<T> ask();
+    /** @param context the client request's id and forwarded headers, for the servers */
+    protected abstract CompletableFuture<T> ask(RequestContext context);
 
     /** Runs on the IO thread. */
     protected abstract void respond(HttpServerExchange exchange, T answer);

@@ -5,6 +5,7 @@ import io.minilb.application.generation.GenerationCall;
 import io.minilb.application.generation.GenerationFailure;
 import io.minilb.application.generation.GenerationObserver;
 import io.minilb.application.generation.GenerationRequest;
+import io.minilb.application.generation.RequestLogging;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.undertow.server.HttpServerExchange;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +41,7 @@ final class GenerationResponder implements GenerationObserver {
         try {
             call = generations.route(request, responder);
         } catch (RuntimeException e) {
-            LOG.error("routing {} failed", request.endpoint().path(), e);
+            RequestLogging.run(request.context(), () -> LOG.error("routing {} failed", request.endpoint().path(), e));
             Responses.error(exchange, 500, ErrorBody.INTERNAL, "mini-lb could not route the request: " + e);
             return;
         }
@@ -65,6 +66,11 @@ final class GenerationResponder implements GenerationObserver {
             return;
         }
         onIoThread(() -> Responses.send(exchange, status, contentType, body));
+    }
+
+    @Override
+    public void onRouted(String prefillUrl, String decodeUrl, int attempt) {
+        AccessRecord.routed(exchange, prefillUrl, decodeUrl, attempt);
     }
 
     @Override

@@ -43,7 +43,20 @@ public final class MiniLbHttpServer {
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget) {
+        this(generations, admin, workers, servingState, settings, memoryBudget, RequestContextSettings.defaults());
+    }
+
+    /** @param requestContext request ids, forwarded headers and the access log */
+    public MiniLbHttpServer(
+            RouteGenerationUseCase generations,
+            ClusterAdminUseCase admin,
+            ManageWorkersUseCase workers,
+            ServingState servingState,
+            HttpServerSettings settings,
+            MemoryBudget memoryBudget,
+            RequestContextSettings requestContext) {
         Objects.requireNonNull(generations, "generations");
+        Objects.requireNonNull(requestContext, "requestContext");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(workers, "workers");
         Objects.requireNonNull(servingState, "servingState");
@@ -54,7 +67,9 @@ public final class MiniLbHttpServer {
         HttpHandler routes = new RouteTable(table);
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl
         // sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
-        this.listener = new HttpListener(settings, new TransferEncodingGuard(new HttpContinueReadHandler(routes)));
+        // The request context comes before anything that may answer, so every answer carries the request id.
+        this.listener = new HttpListener(settings, new RequestContextHandler(requestContext,
+                new TransferEncodingGuard(new HttpContinueReadHandler(routes))));
     }
 
     private static List<Route> routes(RouteGenerationUseCase generations, ClusterAdminUseCase admin,

@@ -2,6 +2,7 @@ package io.minilb.adapters.in.http;
 
 import io.minilb.application.admin.AdminRequest;
 import io.minilb.application.admin.WorkerReply;
+import io.minilb.application.generation.RequestContext;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.undertow.server.HttpServerExchange;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +19,8 @@ final class PrefillProxyHandler extends ClusterAdminHandler<WorkerReply> {
     }
 
     @Override
-    protected CompletableFuture<WorkerReply> ask() {
-        return admin.askAnyPrefill(request);
+    protected CompletableFuture<WorkerReply> ask(RequestContext context) {
+        return admin.askAnyPrefill(request, context);
     }
 
     @Override

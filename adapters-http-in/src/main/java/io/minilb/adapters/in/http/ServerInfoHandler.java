@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.application.admin.AdminRequest;
 import io.minilb.application.admin.ClusterReplies;
 import io.minilb.application.admin.WorkerReply;
+import io.minilb.application.generation.RequestContext;
 import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
@@ -24,8 +25,8 @@ final class ServerInfoHandler extends ClusterAdminHandler<ClusterReplies> {
     }
 
     @Override
-    protected CompletableFuture<ClusterReplies> ask() {
-        return admin.askAll(AdminRequest.SERVER_INFO);
+    protected CompletableFuture<ClusterReplies> ask(RequestContext context) {
+        return admin.askAll(AdminRequest.SERVER_INFO, context);
     }
 
     @Override

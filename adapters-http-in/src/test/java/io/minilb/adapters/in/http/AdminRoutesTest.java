@@ -3,7 +3,9 @@ package io.minilb.adapters.in.http;
 import static java.util.concurrent.CompletableFuture.completedFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.CALLS_REAL_METHODS;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.withSettings;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -29,7 +31,9 @@ class AdminRoutesTest {
     private static final String DECODE_1 = "http://d1:30001";
     private static final String DECODE_2 = "http://d2:30001";
 
-    private final ClusterAdminUseCase admin = mock(ClusterAdminUseCase.class);
+    /** Its default methods (a client request's calls, with its context) reach the stubbed ones. */
+    private final ClusterAdminUseCase admin =
+            mock(ClusterAdminUseCase.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
     private final RunningServer server = new RunningServer(new FakeGenerations(), admin);
 
     @AfterEach

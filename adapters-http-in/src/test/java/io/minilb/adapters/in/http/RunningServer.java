@@ -43,6 +43,15 @@ final class RunningServer implements AutoCloseable {
         server.start();
     }
 
+    RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin,
+            RequestContextSettings requestContext) {
+        server = new MiniLbHttpServer(generations, admin, mock(ManageWorkersUseCase.class), servingState,
+                settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT, HttpServerSettings.DEFAULT_MAX_CONNECTIONS,
+                        HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES), new MemoryBudget(Long.MAX_VALUE),
+                requestContext);
+        server.start();
+    }
+
     /** Loopback, an ephemeral port and {@link #MAX_PAYLOAD_BYTES}, with the given client limits. */
     static HttpServerSettings settings(Duration requestReadTimeout, int maxConnections, int streamBufferBytes) {
         return new HttpServerSettings(

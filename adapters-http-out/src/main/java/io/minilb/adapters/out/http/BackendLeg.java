@@ -1,5 +1,6 @@
 package io.minilb.adapters.out.http;
 
+import io.minilb.application.generation.RequestContext;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
@@ -61,8 +63,12 @@ final class BackendLeg implements AsyncResponseConsumer<Void> {
         this.onFinished = onFinished;
     }
 
-    void start(CloseableHttpAsyncClient client, URI uri, byte[] body) {
-        var request = new BasicRequestProducer(Method.POST, uri, new BasicAsyncEntityProducer(body, JSON));
+    /** @param headers the request's forwarded headers and the worker key */
+    void start(CloseableHttpAsyncClient client, URI uri, byte[] body, OutboundHeaders headers,
+            RequestContext context) {
+        var head = new BasicHttpRequest(Method.POST, uri);
+        headers.addTo(head, context);
+        var request = new BasicRequestProducer(head, new BasicAsyncEntityProducer(body, JSON));
         execution.started(client.execute(request, this, null, execution.context(), new Outcome()));
     }
 

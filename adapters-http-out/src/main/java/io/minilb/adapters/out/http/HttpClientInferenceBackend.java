@@ -22,6 +22,7 @@ public final class HttpClientInferenceBackend implements InferenceBackend {
     private final CloseableHttpAsyncClient client;
     private final ResponseLimits limits;
     private final MemoryBudget budget;
+    private final OutboundHeaders headers;
 
     /**
      * @param client the shared client from {@link BackendHttpClients}, whose exec interceptor lets
@@ -31,9 +32,16 @@ public final class HttpClientInferenceBackend implements InferenceBackend {
      */
     public HttpClientInferenceBackend(
             CloseableHttpAsyncClient client, ResponseLimits limits, MemoryBudget budget) {
+        this(client, limits, budget, OutboundHeaders.none());
+    }
+
+    /** @param headers what each leg carries besides the body: the request's forwarded headers, the worker key */
+    public HttpClientInferenceBackend(
+            CloseableHttpAsyncClient client, ResponseLimits limits, MemoryBudget budget, OutboundHeaders headers) {
         this.client = Objects.requireNonNull(client, "client");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.budget = Objects.requireNonNull(budget, "budget");
+        this.headers = Objects.requireNonNull(headers, "headers");
     }
 
     @Override
@@ -46,7 +54,8 @@ public final class HttpClientInferenceBackend implements InferenceBackend {
         byte[] body = request.payload().renderWith(assignment);
         String path = request.endpoint().path();
         var exchange = new PairedExchange(request, observer, timeout, limits, budget);
-        exchange.start(client, URI.create(pair.prefill().url() + path), URI.create(pair.decode().url() + path), body);
+        exchange.start(client, URI.create(pair.prefill().url() + path), URI.create(pair.decode().url() + path), body,
+                headers);
         return exchange;
     }
 }

@@ -11,7 +11,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.Message;
 import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
@@ -35,6 +37,7 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
     private final CloseableHttpAsyncClient client;
     private final Duration timeout;
     private final String endpoint;
+    private final OutboundHeaders headers;
 
     /**
      * @param client the shared client from {@link BackendHttpClients}, whose exec interceptor lets a timed-out
@@ -43,6 +46,16 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
      * @param endpoint the path checked on the worker's HTTP server, e.g. {@code /health}
      */
     public HttpClientWorkerProbe(CloseableHttpAsyncClient client, Duration timeout, String endpoint) {
+        this(client, timeout, endpoint, OutboundHeaders.none());
+    }
+
+    /**
+     * @param headers adds the worker key to the check of the HTTP server, which SGLang guards with its
+     *     {@code --api-key} (as SGLang's router does); the KV bootstrap server has no key
+     */
+    public HttpClientWorkerProbe(CloseableHttpAsyncClient client, Duration timeout, String endpoint,
+            OutboundHeaders headers) {
+        this.headers = Objects.requireNonNull(headers, "headers");
         this.client = Objects.requireNonNull(client, "client");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -54,22 +67,25 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
     @Override
     public CompletableFuture<ProbeResult> check(Worker worker) {
         String httpUrl = worker.url() + endpoint;
-        CompletableFuture<ProbeResult> http = get(httpUrl, "GET " + httpUrl);
+        var httpCheck = new BasicHttpRequest(Method.GET, URI.create(httpUrl));
+        headers.addWorkerKey(httpCheck);
+        CompletableFuture<ProbeResult> http = get(httpCheck, "GET " + httpUrl);
         if (!(worker instanceof PrefillWorker prefill)) {
             return http;
         }
         String bootstrap = prefill.bootstrapHost() + ":"
                 + prefill.bootstrapPort().orElse(SGLANG_DEFAULT_BOOTSTRAP_PORT);
-        CompletableFuture<ProbeResult> kv = get("http://" + bootstrap + BOOTSTRAP_HEALTH_PATH,
+        CompletableFuture<ProbeResult> kv = get(new BasicHttpRequest(Method.GET,
+                        URI.create("http://" + bootstrap + BOOTSTRAP_HEALTH_PATH)),
                 "its KV bootstrap server " + bootstrap + " did not answer GET " + BOOTSTRAP_HEALTH_PATH);
         return http.thenCombine(kv, ProbeResult::and);
     }
 
     /** @param what names the check in the problem, e.g. {@code GET http://p:30000/health} */
-    private CompletableFuture<ProbeResult> get(String url, String what) {
+    private CompletableFuture<ProbeResult> get(HttpRequest request, String what) {
         var result = new CompletableFuture<ProbeResult>();
         var execution = new AbortableExecution();
-        execution.started(client.execute(new BasicRequestProducer(Method.GET, URI.create(url)),
+        execution.started(client.execute(new BasicRequestProducer(request, null),
                 new BasicResponseConsumer<>(new DiscardingEntityConsumer<Void>()), execution.context(),
                 new FutureCallback<Message<HttpResponse, Void>>() {
                     @Override

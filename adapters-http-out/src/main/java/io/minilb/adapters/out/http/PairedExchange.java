@@ -5,6 +5,8 @@ import io.minilb.application.generation.GenerationFailure;
 import io.minilb.application.generation.GenerationFailure.Kind;
 import io.minilb.application.generation.GenerationObserver;
 import io.minilb.application.generation.GenerationRequest;
+import io.minilb.application.generation.RequestContext;
+import io.minilb.application.generation.RequestLogging;
 import io.minilb.application.generation.Side;
 import io.minilb.application.limits.MemoryBudget;
 import java.io.IOException;
@@ -47,6 +49,7 @@ final class PairedExchange implements GenerationCall {
     private static final String MERGED_CONTENT_TYPE = "application/json";
 
     private final GenerationObserver observer;
+    private final RequestContext context;
     private final boolean streamRequested;
     private final boolean logprobsRequested;
     private final Duration timeout;
@@ -75,6 +78,7 @@ final class PairedExchange implements GenerationCall {
     PairedExchange(GenerationRequest request, GenerationObserver observer, Duration timeout, ResponseLimits limits,
             MemoryBudget budget) {
         this.observer = observer;
+        this.context = request.context();
         this.streamRequested = request.stream();
         this.logprobsRequested = request.returnLogprob();
         this.timeout = timeout;
@@ -92,14 +96,14 @@ final class PairedExchange implements GenerationCall {
     }
 
     /** Sends the same body to both servers at once: the decode must announce itself while the prefill runs. */
-    void start(CloseableHttpAsyncClient client, URI prefillUri, URI decodeUri, byte[] body) {
+    void start(CloseableHttpAsyncClient client, URI prefillUri, URI decodeUri, byte[] body, OutboundHeaders headers) {
         deadline.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((done, timedOut) -> {
             if (timedOut != null) {
                 timedOut();
             }
         });
-        prefill.start(client, prefillUri, body);
-        decode.start(client, decodeUri, body);
+        prefill.start(client, prefillUri, body, headers, context);
+        decode.start(client, decodeUri, body, headers, context);
     }
 
     @Override
@@ -239,7 +243,7 @@ final class PairedExchange implements GenerationCall {
     // ---- either leg
 
     void legFailed(Side side, Exception error) {
-        LOG.debug("{} leg failed", side.label(), error);
+        RequestLogging.run(context, () -> LOG.debug("{} leg failed", side.label(), error));
         Kind kind = TransportErrors.kind(error);
         String problem = TransportErrors.describe(error);
         if (side == Side.PREFILL) {

@@ -5,6 +5,8 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +14,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,7 +43,12 @@ final class StubServer implements AutoCloseable {
      * completes when the request's connection closes.
      */
     record Received(String method, String path, String contentType, byte[] body, int clientPort,
-            CompletableFuture<Void> connectionClosed) {
+            CompletableFuture<Void> connectionClosed, Map<String, List<String>> headers) {
+
+        /** Every value of the header, in the order received. */
+        List<String> header(String name) {
+            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        }
 
         String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
@@ -103,10 +114,20 @@ final class StubServer implements AutoCloseable {
                 exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE),
                 exchange.getInputStream().readAllBytes(),
                 exchange.getSourceAddress().getPort(),
-                new CompletableFuture<>());
+                new CompletableFuture<>(),
+                headers(exchange.getRequestHeaders()));
         exchange.getConnection().addCloseListener(connection -> request.connectionClosed().complete(null));
         received.add(request);
         script.answer(new Exchange(exchange, request));
+    }
+
+    /** By lower-case name: the exchange's own map is not the test's to keep. */
+    private static Map<String, List<String>> headers(HeaderMap headers) {
+        Map<String, List<String>> copy = new HashMap<>();
+        for (HeaderValues values : headers) {
+            copy.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+        }
+        return copy;
     }
 
     /** The script's handle on one request. */
