@@ -52,8 +52,8 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
 
     @Override
     public CompletableFuture<ProbeResult> check(Worker worker) {
-        String httpUrl = worker.url() + endpoint;
-        CompletableFuture<ProbeResult> http = get(httpUrl, "GET " + httpUrl);
+        // The problem names the path only: the log line that reports it already names the worker by its URL.
+        CompletableFuture<ProbeResult> http = get(worker.url() + endpoint, "GET " + endpoint);
         if (!(worker instanceof PrefillWorker prefill)) {
             return http;
         }
@@ -64,7 +64,7 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
         return http.thenCombine(kv, ProbeResult::and);
     }
 
-    /** @param what names the check in the problem, e.g. {@code GET http://p:30000/health} */
+    /** @param what names the check in the problem, e.g. {@code GET /health} */
     private CompletableFuture<ProbeResult> get(String url, String what) {
         var result = new CompletableFuture<ProbeResult>();
         var execution = new AbortableExecution();
