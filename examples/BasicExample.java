@@ -17,9 +17,9 @@ import java.util.concurrent.CountDownLatch;
 public class BasicExample {
 
     public static void main(String[] args) throws InterruptedException {
-        String prefillUrl = args.length > 0 ? args[0] : "http://127.0.0.1:30000";
-        int bootstrapPort = args.length > 1 ? Integer.parseInt(args[1]) : 8998;
-        String decodeUrl = args.length > 2 ? args[2] : "http://127.0.0.1:31000";
+        String prefillUrl = args.length > 0 ? args[0] : "http://127.0.0.1:18000";
+        int bootstrapPort = args.length > 1 ? Integer.parseInt(args[1]) : 18998;
+        String decodeUrl = args.length > 2 ? args[2] : "http://127.0.0.1:18100";
 
         MiniLbConfig config = new MiniLbConfig(
                 "127.0.0.1",

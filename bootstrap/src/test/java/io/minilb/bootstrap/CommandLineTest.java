@@ -10,6 +10,7 @@ import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.Observability;
 import io.minilb.bootstrap.config.WorkerResilience;
+import io.minilb.bootstrap.wiring.PolicyNames;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.worker.CircuitBreakerSettings;
@@ -290,6 +291,39 @@ class CommandLineTest {
         assertThat(status).isEqualTo(2);
         assertThat(message.lines()).hasSize(1);
         assertThat(message).contains("unknown policy 'fastest'").contains("random, round_robin");
+    }
+
+    @Test
+    void aMistypedPolicyNamesTheFlagTypedAndSuggestsTheClosestName() {
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--policy", "roundrobin"))
+                .hasMessageStartingWith("unknown policy 'roundrobin' for --policy; did you mean 'round_robin'?")
+                .hasMessageContaining("known policies: " + String.join(", ", PolicyNames.known()));
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--decode-policy", "Round-Robin"))
+                .hasMessageStartingWith("unknown policy 'Round-Robin' for --decode-policy; did you mean 'round_robin'?");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--prefill-policy", "randon"))
+                .hasMessageStartingWith("unknown policy 'randon' for --prefill-policy; did you mean 'random'?");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--policy", "fastest"))
+                .hasMessageStartingWith("unknown policy 'fastest' for --policy; known policies:");
+    }
+
+    @Test
+    void aMistypedPolicyInTheConfigFileNamesItsKeyAndFile() throws IOException {
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, "prefill: [http://p:1]\ndecode: [http://d:1]\nprefill-policy: round-robin\n");
+        assertThatThrownBy(() -> parse("--config", file.toString()))
+                .hasMessageStartingWith("unknown policy 'round-robin' for 'prefill-policy' in --config " + file
+                        + "; did you mean 'round_robin'?");
+    }
+
+    @Test
+    void aYamlSyntaxErrorGivesItsLineAndColumn() throws IOException {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "prefill:\n  - http://p:1\ndecode: [http://d:1\nport: 9000\n");
+        assertThatThrownBy(() -> parse("--config", file.toString()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("--config " + file + ": not valid YAML at line 4, column ")
+                .satisfies(error -> assertThat(error.getMessage()).hasLineCount(1));
     }
 
     @Test

@@ -27,7 +27,21 @@ public final class SimulatedModel {
             " one", " two", " three", " seven", ",", ".", "!", "?", " (ok)", " [DONE]",
             " \"quoted\"", " back\\slash", " tab\there", " naïve", " café", " 東京", " ünïcødé", " 🙂", " data:", " end");
 
+    /**
+     * The {@link TextStyle#PROSE} output: a passage read on from one of its sentence starts, so any answer is
+     * readable. Its token ids have their own range, so a token's text never depends on the server's style.
+     */
+    private static final List<String> PASSAGE = List.of(
+            " A", " prefill", " server", " reads", " the", " prompt", " and", " builds", " its", " KV", " cache.",
+            " A", " decode", " server", " receives", " that", " cache", " and", " writes", " the", " answer,",
+            " one", " token", " at", " a", " time.", " The", " load", " balancer", " picks", " one", " of", " each",
+            " for", " every", " request", " and", " gives", " both", " the", " same", " bootstrap", " room.",
+            " Splitting", " the", " work", " this", " way", " keeps", " long", " prompts", " from", " slowing",
+            " down", " the", " answers", " already", " being", " written.");
+    private static final List<Integer> SENTENCE_STARTS = sentenceStarts();
+
     private static final int OUTPUT_ID_BASE = 1_000;
+    private static final int PROSE_ID_BASE = 2_000;
     private static final int PROMPT_VOCABULARY_SIZE = 30_000;
     private static final Pattern WORD = Pattern.compile("\\S+");
 
@@ -87,13 +101,37 @@ public final class SimulatedModel {
         return hash;
     }
 
-    /** The output token at a position; independent of earlier tokens so any position is cheap to compute. */
+    /** The {@link TextStyle#TRICKY} output token at a position. */
     public static int outputTokenId(long promptHash, int position) {
-        return OUTPUT_ID_BASE + Math.floorMod(mix(promptHash + position * 0x9E3779B97F4A7C15L), VOCABULARY.size());
+        return outputTokenId(TextStyle.TRICKY, promptHash, position);
     }
 
-    /** The text of an output token id. */
+    /** The output token at a position; independent of earlier tokens so any position is cheap to compute. */
+    public static int outputTokenId(TextStyle style, long promptHash, int position) {
+        return switch (style) {
+            case TRICKY -> OUTPUT_ID_BASE + Math.floorMod(mix(promptHash + position * 0x9E3779B97F4A7C15L), VOCABULARY.size());
+            case PROSE -> {
+                int start = SENTENCE_STARTS.get(Math.floorMod(mix(promptHash), SENTENCE_STARTS.size()));
+                yield PROSE_ID_BASE + (start + position) % PASSAGE.size();
+            }
+        };
+    }
+
+    /** The {@link TextStyle#PROSE} text generated for a prompt given as token ids with this many output tokens. */
+    public static String expectedProse(List<Integer> promptIds, int maxTokens) {
+        long hash = promptHash(promptIds);
+        StringBuilder text = new StringBuilder();
+        for (int position = 0; position < maxTokens; position++) {
+            text.append(tokenText(outputTokenId(TextStyle.PROSE, hash, position)));
+        }
+        return text.toString();
+    }
+
+    /** The text of an output token id, of either style. */
     public static String tokenText(int outputTokenId) {
+        if (outputTokenId >= PROSE_ID_BASE && outputTokenId < PROSE_ID_BASE + PASSAGE.size()) {
+            return PASSAGE.get(outputTokenId - PROSE_ID_BASE);
+        }
         int index = outputTokenId - OUTPUT_ID_BASE;
         if (index < 0 || index >= VOCABULARY.size()) {
             throw new IllegalArgumentException("not an output token id: " + outputTokenId);
@@ -114,6 +152,16 @@ public final class SimulatedModel {
     /** The log-probability of the {@code rank}-th alternative; decreasing in rank. */
     public static double topLogprob(int rank) {
         return -0.25 * (rank + 1);
+    }
+
+    private static List<Integer> sentenceStarts() {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int index = 1; index < PASSAGE.size(); index++) {
+            if (PASSAGE.get(index - 1).endsWith(".")) {
+                starts.add(index);
+            }
+        }
+        return List.copyOf(starts);
     }
 
     private static long mix(long z) { // SplitMix64's finalizer

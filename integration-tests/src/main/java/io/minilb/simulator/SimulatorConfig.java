@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param contextLength     reported as {@code max_model_len}
  * @param historySize       how many request bodies and rooms per {@link RoomEvent} the admin state keeps
  * @param faults            faults active from the start
+ * @param textStyle         what the output spells: {@link TextStyle#TRICKY} (the default) for tests, {@link
+ *                          TextStyle#PROSE} for demonstrations
  */
 public record SimulatorConfig(
         Mode mode,
@@ -38,7 +40,8 @@ public record SimulatorConfig(
         Duration waitingTimeout,
         int contextLength,
         int historySize,
-        Faults faults) {
+        Faults faults,
+        TextStyle textStyle) {
 
     /** SGLang's default {@code --disaggregation-bootstrap-port}. */
     public static final int SGLANG_BOOTSTRAP_PORT = 8998;
@@ -52,6 +55,7 @@ public record SimulatorConfig(
         Objects.requireNonNull(bootstrapTimeout, "bootstrapTimeout");
         Objects.requireNonNull(waitingTimeout, "waitingTimeout");
         Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(textStyle, "textStyle");
         requirePort(port, "port");
         requirePort(bootstrapPort, "bootstrap port");
         if (adminPort != null) {
@@ -103,6 +107,7 @@ public record SimulatorConfig(
         private int contextLength = 32_768;
         private int historySize = 1_000;
         private Faults faults = Faults.NONE;
+        private TextStyle textStyle = TextStyle.TRICKY;
 
         private Builder(Mode mode) {
             this.mode = mode;
@@ -168,9 +173,14 @@ public record SimulatorConfig(
             return this;
         }
 
+        public Builder textStyle(TextStyle textStyle) {
+            this.textStyle = textStyle;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(mode, host, port, bootstrapPort, adminPort, modelName, prefillMsPerToken,
-                    decodeMsPerToken, bootstrapTimeout, waitingTimeout, contextLength, historySize, faults);
+                    decodeMsPerToken, bootstrapTimeout, waitingTimeout, contextLength, historySize, faults, textStyle);
         }
 
         /** Builds and starts the simulator. */

@@ -63,6 +63,11 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--history-size", defaultValue = "1000", description = "Request bodies and rooms kept for /_sim/state. Default: ${DEFAULT-VALUE}")
     private int historySize;
 
+    @Option(names = "--text", defaultValue = "tricky", description = "What the output spells: tricky (tokens with "
+            + "[DONE], data:, quotes and multi-byte UTF-8, to test proxies) or prose (readable English, for demos). "
+            + "Default: ${DEFAULT-VALUE}")
+    private TextStyle textStyle;
+
     @Option(names = "--fail-status", description = "Fault: answer generation requests with this HTTP status")
     private Integer failStatus;
 
@@ -114,6 +119,7 @@ public final class SimulatorMain implements Callable<Integer> {
                 .waitingTimeout(seconds(waitingTimeoutSecs))
                 .contextLength(contextLength)
                 .historySize(historySize)
+                .textStyle(textStyle)
                 .faults(new Faults(failStatus, hang, slowMsPerToken, dropAfterFrames, failHealth, refuseConnections))
                 .build();
     }

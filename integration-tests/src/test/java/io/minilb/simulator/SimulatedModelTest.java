@@ -35,6 +35,17 @@ class SimulatedModelTest {
     }
 
     @Test
+    void proseIsPlainTextStartingASentence() {
+        for (String prompt : List.of("a", "Tell me about disaggregated serving", "the capital of France is")) {
+            String prose = SimulatedModel.expectedProse(SimulatedModel.tokenize(prompt), 40);
+            assertThat(prose).as(prompt).matches("( [A-Za-z,.]+)+").doesNotContain("DONE", "data:");
+            assertThat(prose.charAt(1)).as(prompt).isUpperCase();
+        }
+        assertThat(SimulatedModel.expectedProse(SimulatedModel.tokenize("x"), 40))
+                .isNotEqualTo(SimulatedModel.expectedText("x", 40));
+    }
+
+    @Test
     void theChatTemplateKeepsRolesAndOrder() {
         assertThat(SimulatedModel.chatPrompt(List.of(ChatMessage.system("be brief"), ChatMessage.user("hi"))))
                 .isEqualTo("<|system|>\nbe brief\n<|user|>\nhi\n<|assistant|>\n");

@@ -10,6 +10,7 @@ import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.retry.RetrySettings;
 import io.minilb.bootstrap.config.WorkerSpecs;
+import io.minilb.bootstrap.wiring.PolicyNames;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.worker.CircuitBreakerSettings;
@@ -208,15 +209,15 @@ public final class MiniLbCommand {
                 : prefills.stream().map(WorkerSpecs::prefill).toList();
         List<DecodeWorker> decodeWorkers = (decodes.isEmpty() ? file.list("decode") : decodes).stream()
                 .map(WorkerSpecs::decode).toList();
-        String sharedPolicy = first(policy, file.text("policy")).orElse(MiniLbConfig.DEFAULT_POLICY);
+        String sharedPolicy = policy(policy, "--policy", file, "policy").orElse(MiniLbConfig.DEFAULT_POLICY);
         return new MiniLbConfig(
                 first(host, file.text("host")).orElse(MiniLbConfig.DEFAULT_HOST),
                 port(first(port == null ? null : port.longValue(), file.number("port"))
                         .orElse((long) MiniLbConfig.DEFAULT_PORT)),
                 prefillWorkers,
                 decodeWorkers,
-                first(prefillPolicy, file.text("prefill-policy")).orElse(sharedPolicy),
-                first(decodePolicy, file.text("decode-policy")).orElse(sharedPolicy),
+                policy(prefillPolicy, "--prefill-policy", file, "prefill-policy").orElse(sharedPolicy),
+                policy(decodePolicy, "--decode-policy", file, "decode-policy").orElse(sharedPolicy),
                 timeouts(file),
                 limits(file),
                 resilience(file).withRetry(retry(file)))
@@ -232,6 +233,14 @@ public final class MiniLbCommand {
                 !first(disableAccessLog, file.flag("disable-access-log")).orElse(false),
                 first(logJson, file.flag("log-json")).orElse(false),
                 first(logLevel, file.text("log-level")));
+    }
+
+    /** A policy from its flag, else its config key; checked here, where it is known which of them the user typed. */
+    private static Optional<String> policy(String flagValue, String flag, ConfigFile file, String key) {
+        if (flagValue != null) {
+            return Optional.of(PolicyNames.require(flagValue, flag));
+        }
+        return file.text(key).map(name -> PolicyNames.require(name, file.describe(key)));
     }
 
     private RetrySettings retry(ConfigFile file) {

@@ -1,8 +1,12 @@
 package io.minilb.bootstrap.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
+import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -50,9 +54,15 @@ public final class ConfigFile {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(path));
         } catch (NoSuchFileException e) {
             throw new InvalidConfigurationException("--config " + path + ": no such file");
+        } catch (MarkedYAMLException e) {
+            throw new InvalidConfigurationException("--config " + path + ": not valid YAML " + syntaxError(e));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new InvalidConfigurationException("--config " + path + ": not valid YAML"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
-            throw new InvalidConfigurationException("--config " + path + ": not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidConfigurationException("--config " + path + ": cannot be read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new ConfigFile(path, new ObjectMapper().createObjectNode());
@@ -67,6 +77,21 @@ public final class ConfigFile {
             }
         });
         return new ConfigFile(path, root);
+    }
+
+    /**
+     * Where the parser gave up and what it expected, e.g. {@code at line 4, column 5: expected ',' or ']', but got :
+     * (while parsing a flow sequence at line 3, column 9)}. The parser's marks are more precise than Jackson's location, which
+     * can point at the token before the problem.
+     */
+    private static String syntaxError(MarkedYAMLException e) {
+        String context = e.getContext() == null || e.getContextMark() == null ? ""
+                : " (" + e.getContext() + " " + at(e.getContextMark()) + ")";
+        return at(e.getProblemMark()) + ": " + e.getProblem() + context;
+    }
+
+    private static String at(Mark mark) {
+        return "at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 
     /** An empty file, for when no {@code --config} is given. */
@@ -124,6 +149,11 @@ public final class ConfigFile {
             values.add(item.asText());
         });
         return values;
+    }
+
+    /** Where a key's value came from, for messages: e.g. {@code 'policy' in --config mini-lb.yaml}. */
+    public String describe(String key) {
+        return "'" + key + "' in --config " + path;
     }
 
     private InvalidConfigurationException invalid(String key, String problem) {

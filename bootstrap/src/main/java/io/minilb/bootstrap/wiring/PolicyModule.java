@@ -17,7 +17,6 @@ import io.minilb.domain.selection.RandomSelection;
 import io.minilb.domain.selection.RoundRobinSelection;
 import io.minilb.domain.selection.SelectionPolicy;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The selection policies by configuration name. A new policy is one more {@code @ProvidesIntoMap}
@@ -60,8 +59,7 @@ public final class PolicyModule extends AbstractModule {
     private static SelectionPolicy policy(Map<String, Provider<SelectionPolicy>> policies, String name, String flag) {
         Provider<SelectionPolicy> policy = policies.get(name);
         if (policy == null) {
-            throw new InvalidConfigurationException("unknown policy '" + name + "' for " + flag
-                    + " (or --policy); known policies: " + String.join(", ", new TreeSet<>(policies.keySet())));
+            throw new InvalidConfigurationException(PolicyNames.unknown(name, flag + " (or --policy)"));
         }
         return policy.get();
     }

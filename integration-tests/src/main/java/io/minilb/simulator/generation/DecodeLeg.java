@@ -2,6 +2,7 @@ package io.minilb.simulator.generation;
 
 import io.minilb.simulator.SimulatedModel;
 import io.minilb.simulator.SimulatorConfig;
+import io.minilb.simulator.TextStyle;
 import io.minilb.simulator.http.AsyncExchange;
 import io.minilb.simulator.rendezvous.BootstrapClient;
 import io.minilb.simulator.rendezvous.KvTransfer;
@@ -44,7 +45,7 @@ public final class DecodeLeg implements Leg {
                         + output.item().promptIds().size() + " here)"));
             } else {
                 double msPerToken = config.decodeMsPerToken() + generation.faults().slowMsPerToken();
-                new TokenPacer(output, generation, msPerToken).emitDueTokens();
+                new TokenPacer(output, generation, msPerToken, config.textStyle()).emitDueTokens();
             }
         }));
     }
@@ -57,14 +58,16 @@ public final class DecodeLeg implements Leg {
         private final ItemOutput output;
         private final Generation generation;
         private final double msPerToken;
+        private final TextStyle textStyle;
         private final long promptHash;
         private long startNanos = System.nanoTime();
         private long pausedNanos;
 
-        TokenPacer(ItemOutput output, Generation generation, double msPerToken) {
+        TokenPacer(ItemOutput output, Generation generation, double msPerToken, TextStyle textStyle) {
             this.output = output;
             this.generation = generation;
             this.msPerToken = msPerToken;
+            this.textStyle = textStyle;
             this.promptHash = output.item().promptHash();
         }
 
@@ -76,7 +79,7 @@ public final class DecodeLeg implements Leg {
             do {
                 int position = output.tokenCount();
                 if (position < maxTokens) {
-                    output.append(SimulatedModel.outputTokenId(promptHash, position));
+                    output.append(SimulatedModel.outputTokenId(textStyle, promptHash, position));
                 }
                 if (output.tokenCount() == maxTokens) {
                     output.finish(maxTokens);

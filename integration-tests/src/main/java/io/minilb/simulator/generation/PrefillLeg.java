@@ -57,7 +57,7 @@ public final class PrefillLeg implements Leg {
         GenerationItem item = output.item();
         rooms.sendKv(room, new KvTransfer(room.id(), item.promptIds().size(), item.promptHash()));
         if (item.maxTokens() > 0) {
-            output.append(SimulatedModel.outputTokenId(item.promptHash(), 0));
+            output.append(SimulatedModel.outputTokenId(config.textStyle(), item.promptHash(), 0));
         }
         output.finish(0);
         generation.progress(output, 0);

@@ -66,10 +66,10 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
 
     @Override
     public CompletableFuture<ProbeResult> check(Worker worker) {
-        String httpUrl = worker.url() + endpoint;
-        var httpCheck = new BasicHttpRequest(Method.GET, URI.create(httpUrl));
+        // The problem names the path only: the log line that reports it already names the worker by its URL.
+        var httpCheck = new BasicHttpRequest(Method.GET, URI.create(worker.url() + endpoint));
         headers.addWorkerKey(httpCheck);
-        CompletableFuture<ProbeResult> http = get(httpCheck, "GET " + httpUrl);
+        CompletableFuture<ProbeResult> http = get(httpCheck, "GET " + endpoint);
         if (!(worker instanceof PrefillWorker prefill)) {
             return http;
         }
@@ -81,7 +81,7 @@ public final class HttpClientWorkerProbe implements WorkerProbe {
         return http.thenCombine(kv, ProbeResult::and);
     }
 
-    /** @param what names the check in the problem, e.g. {@code GET http://p:30000/health} */
+    /** @param what names the check in the problem, e.g. {@code GET /health} */
     private CompletableFuture<ProbeResult> get(HttpRequest request, String what) {
         var result = new CompletableFuture<ProbeResult>();
         var execution = new AbortableExecution();

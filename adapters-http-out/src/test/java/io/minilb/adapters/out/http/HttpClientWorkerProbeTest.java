@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class HttpClientWorkerProbeTest extends PooledClientTest {
 
+    /** Only the test of the timeout itself waits this little; the others must not time out on a loaded machine. */
     private static final Duration TIMEOUT = Duration.ofMillis(300);
+    private static final Duration GENEROUS = Duration.ofSeconds(10);
     private static final Duration PROMPTLY = Duration.ofSeconds(2);
 
     @Test
@@ -43,7 +45,7 @@ class HttpClientWorkerProbeTest extends PooledClientTest {
         ProbeResult result = check(new DecodeWorker(decode.url()), "/health");
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.problem()).isEqualTo("GET " + decode.url() + "/health: HTTP 503");
+        assertThat(result.problem()).isEqualTo("GET /health: HTTP 503");
     }
 
     @Test
@@ -53,7 +55,7 @@ class HttpClientWorkerProbeTest extends PooledClientTest {
 
         ProbeResult result = check(PrefillWorker.of(http.url(), port(bootstrap)), "/health");
 
-        assertThat(result.passed()).isTrue();
+        assertThat(result.passed()).as(result.problem()).isTrue();
         assertThat(http.nextRequest().path()).isEqualTo("/health");
         assertThat(bootstrap.nextRequest().path()).isEqualTo("/health");
     }
@@ -78,7 +80,7 @@ class HttpClientWorkerProbeTest extends PooledClientTest {
         ProbeResult result = check(PrefillWorker.of(http.url(), port(bootstrap)), "/health");
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.problem()).isEqualTo("GET " + http.url() + "/health: HTTP 500");
+        assertThat(result.problem()).isEqualTo("GET /health: HTTP 500");
     }
 
     @Test
@@ -96,10 +98,10 @@ class HttpClientWorkerProbeTest extends PooledClientTest {
         var decode = stub(StubServer.Exchange::hangUntilClosed);
 
         long started = System.nanoTime();
-        ProbeResult result = check(new DecodeWorker(decode.url()), "/health");
+        ProbeResult result = check(new DecodeWorker(decode.url()), "/health", TIMEOUT);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(TIMEOUT);
-        assertThat(result.problem()).isEqualTo("GET " + decode.url() + "/health: timed out after 300 ms");
+        assertThat(result.problem()).isEqualTo("GET /health: timed out after 300 ms");
         assertThat(decode.nextRequest().connectionClosed()).succeedsWithin(Duration.ofSeconds(5));
     }
 
@@ -109,7 +111,7 @@ class HttpClientWorkerProbeTest extends PooledClientTest {
 
         ProbeResult result = check(new DecodeWorker(url), "/health");
 
-        assertThat(result.problem()).isEqualTo("GET " + url + "/health: connection refused");
+        assertThat(result.problem()).isEqualTo("GET /health: connection refused");
     }
 
     private static int port(StubServer server) {
@@ -117,8 +119,12 @@ class HttpClientWorkerProbeTest extends PooledClientTest {
     }
 
     private static ProbeResult check(Worker worker, String endpoint) {
-        CompletableFuture<ProbeResult> result = new HttpClientWorkerProbe(client, TIMEOUT, endpoint).check(worker);
-        assertThat(result).succeedsWithin(TIMEOUT.plus(PROMPTLY));
+        return check(worker, endpoint, GENEROUS);
+    }
+
+    private static ProbeResult check(Worker worker, String endpoint, Duration timeout) {
+        CompletableFuture<ProbeResult> result = new HttpClientWorkerProbe(client, timeout, endpoint).check(worker);
+        assertThat(result).succeedsWithin(timeout.plus(PROMPTLY));
         return result.join();
     }
 }
