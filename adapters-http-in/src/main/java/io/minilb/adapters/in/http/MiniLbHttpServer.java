@@ -28,6 +28,9 @@ import java.util.Objects;
  *   <li>a generation body that does not fit the memory budget: 503 {@code overloaded}, without reading it;
  *   <li>a stream whose client reads slowly: the decode is paused while the stream buffer is full.
  * </ul>
+ *
+ * <p>With {@link AccessKeys}, a request without the key its route's {@link RouteAccess} class needs gets 401 before
+ * any of its body is read.
  */
 public final class MiniLbHttpServer {
 
@@ -43,6 +46,19 @@ public final class MiniLbHttpServer {
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget) {
+        this(generations, admin, workers, servingState, settings, memoryBudget, AccessKeys.none());
+    }
+
+    /** With keys: every route is guarded by its {@link RouteAccess} class. */
+    public MiniLbHttpServer(
+            RouteGenerationUseCase generations,
+            ClusterAdminUseCase admin,
+            ManageWorkersUseCase workers,
+            ServingState servingState,
+            HttpServerSettings settings,
+            MemoryBudget memoryBudget,
+            AccessKeys accessKeys) {
+        Objects.requireNonNull(accessKeys, "accessKeys");
         Objects.requireNonNull(generations, "generations");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(workers, "workers");
@@ -51,7 +67,7 @@ public final class MiniLbHttpServer {
         Objects.requireNonNull(memoryBudget, "memoryBudget");
         List<Route> table = routes(generations, admin, servingState, settings, memoryBudget);
         table.addAll(WorkerRoutes.routes(workers, settings, memoryBudget));
-        HttpHandler routes = new RouteTable(table);
+        HttpHandler routes = new RouteTable(AccessGuard.guardAll(table, accessKeys));
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl
         // sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
         this.listener = new HttpListener(settings, new TransferEncodingGuard(new HttpContinueReadHandler(routes)));
