@@ -31,7 +31,9 @@ public final class ConfigFile {
             "health-success-threshold", "health-check-endpoint", "disable-health-check",
 
             "retry-max-retries", "retry-initial-backoff-ms", "retry-max-backoff-ms", "retry-backoff-multiplier",
-            "retry-jitter-factor", "disable-retries"));
+            "retry-jitter-factor", "disable-retries",
+            "api-key", "api-key-file", "admin-api-key", "admin-api-key-file",
+            "max-concurrent-requests", "queue-size", "queue-timeout-secs", "rate-limit-tokens-per-second"));
 
     private final Path path;
     private final JsonNode root;

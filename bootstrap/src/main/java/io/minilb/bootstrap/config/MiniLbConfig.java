@@ -1,5 +1,7 @@
 package io.minilb.bootstrap.config;
 
+import io.minilb.adapters.in.http.AccessKeys;
+import io.minilb.application.admission.AdmissionSettings;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.util.stream.Stream;
  * @param port 0 picks a free port (see {@code MiniLb.port()})
  * @param prefillPolicy a selection policy name: {@code random} or {@code round_robin}
  * @param resilience when a worker counts as failing (circuit breaker, health thresholds)
+ * @param accessKeys the keys clients must present (none: every route open)
+ * @param admission how many generations run at once, how many wait, how fast they are admitted
  */
 public record MiniLbConfig(
         String host,
@@ -27,7 +31,9 @@ public record MiniLbConfig(
         String decodePolicy,
         Timeouts timeouts,
         Limits limits,
-        WorkerResilience resilience) {
+        WorkerResilience resilience,
+        AccessKeys accessKeys,
+        AdmissionSettings admission) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -42,6 +48,8 @@ public record MiniLbConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(accessKeys, "accessKeys");
+        Objects.requireNonNull(admission, "admission");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
@@ -68,6 +76,13 @@ public record MiniLbConfig(
                 });
     }
 
+    /** Without keys or admission limits. */
+    public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
+            String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
+        this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
+                AccessKeys.none(), AdmissionSettings.defaults());
+    }
+
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
     public MiniLbConfig(
             String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
@@ -81,22 +96,33 @@ public record MiniLbConfig(
     }
 
     public MiniLbConfig withPolicies(String prefill, String decode) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience);
+        return new MiniLbConfig(
+                host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience, accessKeys, admission);
     }
 
     public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
-        return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience);
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits,
+                resilience, accessKeys, admission);
     }
 
     public MiniLbConfig withLimits(Limits newLimits) {
-        return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience);
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits,
+                resilience, accessKeys, admission);
     }
 
     public MiniLbConfig withResilience(WorkerResilience newResilience) {
-        return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience);
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
+                newResilience, accessKeys, admission);
+    }
+
+    public MiniLbConfig withAccessKeys(AccessKeys newAccessKeys) {
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
+                resilience, newAccessKeys, admission);
+    }
+
+    public MiniLbConfig withAdmission(AdmissionSettings newAdmission) {
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
+                resilience, accessKeys, newAdmission);
     }
 
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
