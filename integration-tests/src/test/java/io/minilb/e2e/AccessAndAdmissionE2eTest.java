@@ -8,10 +8,15 @@ import static io.minilb.simulator.TestHttp.CLIENT;
 import static io.minilb.simulator.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minilb.adapters.in.http.AccessKeys;
 import io.minilb.application.admission.AdmissionSettings;
 import io.minilb.bootstrap.MiniLb;
+import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.simulator.Simulator;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,6 +31,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** API keys, admission limits under a burst, and the shared /health_generate fan-out, against simulators. */
 class AccessAndAdmissionE2eTest extends SharedTopologyTest {
@@ -119,6 +125,47 @@ class AccessAndAdmissionE2eTest extends SharedTopologyTest {
             // Unshared, each server would see 100; shared, one per 300 ms window the calls arrive over.
             assertThat(sim.state().requestCount("/health_generate")).as(sim.url()).isBetween(1L, 20L);
         }
+    }
+
+    @Test
+    void listeningBeyondLoopbackWithoutAnAdminKeyWarnsOnceAndNeverLogsAKey() {
+        Logger log = (Logger) LoggerFactory.getLogger(MiniLb.class);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        log.addAppender(captured);
+        try {
+            startAndStop(baseConfig());
+            startAndStop(wildcard(baseConfig()).withAccessKeys(new AccessKeys(Optional.empty(), Optional.of(ADMIN_KEY))));
+            assertThat(warnings(captured)).as("loopback, or an admin key").isEmpty();
+
+            startAndStop(wildcard(baseConfig()).withAccessKeys(new AccessKeys(Optional.of(CLIENT_KEY), Optional.empty())));
+
+            assertThat(warnings(captured)).singleElement().satisfies(warning -> assertThat(warning)
+                    .contains("0.0.0.0", "without --admin-api-key").doesNotContain(CLIENT_KEY));
+            assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(line -> line.contains(CLIENT_KEY) || line.contains(ADMIN_KEY));
+        } finally {
+            log.detachAppender(captured);
+        }
+    }
+
+    private static MiniLbConfig baseConfig() {
+        return topology.config(PdTopology.DEFAULT_TIMEOUT);
+    }
+
+    private static void startAndStop(MiniLbConfig config) {
+        MiniLb.start(config).close();
+    }
+
+    private static MiniLbConfig wildcard(MiniLbConfig config) {
+        return new MiniLbConfig("0.0.0.0", 0, config.prefills(), config.decodes(), config.prefillPolicy(),
+                config.decodePolicy(), config.timeouts(), config.limits(), config.resilience(), config.accessKeys(),
+                config.admission());
+    }
+
+    private static List<String> warnings(ListAppender<ILoggingEvent> captured) {
+        return captured.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private static HttpResponse<String> send(HttpRequest request, String key) {
