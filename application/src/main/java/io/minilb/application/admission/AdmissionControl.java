@@ -9,9 +9,11 @@ import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.DelayScheduler;
 import io.minilb.domain.MonotonicClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Admission control in front of routing: at most {@code maxConcurrentRequests} generations in flight, admitted at
  * most at the bucket's rate. A request past either limit waits in a bounded first-come-first-served queue; with the
  * queue full it is refused at once (429), and one that waits past the queue timeout is refused then (408). A waiting
- * request holds no thread: it is a queue entry and a timer, and the next one starts on the thread that freed a slot
+ * request holds no thread nor timer of its own: it is a queue entry, and the next one starts on the thread that freed a slot
  * or on the refill timer's. A client that goes away while waiting leaves the queue at once.
  *
  * <p>Each admitted request holds one slot until its outcome arrives or it is cancelled, whichever comes first; the
@@ -33,6 +35,7 @@ public final class AdmissionControl implements RouteGenerationUseCase, Admission
     private final RouteGenerationUseCase next;
     private final AdmissionSettings settings;
     private final DelayScheduler scheduler;
+    private final MonotonicClock clock;
     /** Null without a rate limit. */
     private final TokenBucket bucket;
     private final Map<RejectionReason, AtomicLong> rejected = new EnumMap<>(RejectionReason.class);
@@ -42,12 +45,19 @@ public final class AdmissionControl implements RouteGenerationUseCase, Admission
     private int active;
     private boolean draining;
     private DelayScheduler.Scheduled refillTimer;
+    /**
+     * One timer for the whole queue, due when its oldest request expires: the queue is in arrival order and every
+     * request waits the same timeout, so no other can expire first. A request that leaves the queue cancels nothing,
+     * and however many come and go, at most one expiry timer is pending.
+     */
+    private DelayScheduler.Scheduled expiryTimer;
 
     public AdmissionControl(RouteGenerationUseCase next, AdmissionSettings settings, MonotonicClock clock,
             DelayScheduler scheduler) {
         this.next = Objects.requireNonNull(next, "next");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
         int rate = settings.rateLimitTokensPerSecond();
         this.bucket = settings.limitsRate() ? new TokenBucket(rate, rate, clock) : null;
         for (RejectionReason reason : RejectionReason.values()) {
@@ -65,8 +75,9 @@ public final class AdmissionControl implements RouteGenerationUseCase, Admission
                 admission.admit();
                 admitted = true;
             } else if (queue.size() < settings.queueSize()) {
+                admission.expiresAt = clock.nanoTime() + settings.queueTimeout().toNanos();
                 queue.add(admission);
-                admission.timeout = scheduler.schedule(settings.queueTimeout(), () -> timeOut(admission));
+                armExpiry();
             } else {
                 refused = true;
             }
@@ -126,7 +137,6 @@ public final class AdmissionControl implements RouteGenerationUseCase, Admission
                     return;
                 }
             }
-            head.timeout.cancel();
             startQueued(head);
         }
     }
@@ -168,16 +178,35 @@ public final class AdmissionControl implements RouteGenerationUseCase, Admission
         }
     }
 
-    private void timeOut(Admission admission) {
-        synchronized (this) {
-            if (!queue.remove(admission)) {
-                return;
-            }
+    private void armExpiry() {
+        if (expiryTimer == null && !queue.isEmpty()) {
+            long wait = Math.max(0, queue.iterator().next().expiresAt - clock.nanoTime());
+            expiryTimer = scheduler.schedule(Duration.ofNanos(wait), this::expire);
         }
-        rejected.get(RejectionReason.QUEUE_TIMEOUT).incrementAndGet();
-        admission.observer.onFailure(new GenerationFailure(Side.NONE, GenerationFailure.Kind.QUEUE_TIMEOUT,
-                "waited " + settings.queueTimeout().toSeconds() + " s in mini-lb's queue (--queue-timeout-secs) "
-                        + "without being admitted; retry later"));
+    }
+
+    /** Refuses every request that has waited its whole timeout, oldest first, and re-arms for the next. */
+    private void expire() {
+        List<Admission> expired = new ArrayList<>();
+        synchronized (this) {
+            expiryTimer = null;
+            long now = clock.nanoTime();
+            for (Iterator<Admission> oldest = queue.iterator(); oldest.hasNext(); ) {
+                Admission waiting = oldest.next();
+                if (waiting.expiresAt - now > 0) {
+                    break;
+                }
+                oldest.remove();
+                expired.add(waiting);
+            }
+            armExpiry();
+        }
+        for (Admission admission : expired) {
+            rejected.get(RejectionReason.QUEUE_TIMEOUT).incrementAndGet();
+            admission.observer.onFailure(new GenerationFailure(Side.NONE, GenerationFailure.Kind.QUEUE_TIMEOUT,
+                    "waited " + settings.queueTimeout().toSeconds() + " s in mini-lb's queue (--queue-timeout-secs) "
+                            + "without being admitted; retry later"));
+        }
     }
 
     private void release() {
@@ -201,8 +230,8 @@ public final class AdmissionControl implements RouteGenerationUseCase, Admission
         private final GenerationRequest request;
         private final GenerationObserver observer;
         private final AtomicBoolean holdsSlot = new AtomicBoolean();
-        /** Set under the control's lock before the request can leave the queue. */
-        private DelayScheduler.Scheduled timeout;
+        /** When it has waited the queue timeout; set under the control's lock before it joins the queue. */
+        private long expiresAt;
         // Guarded by this Admission.
         private GenerationCall call;
         private boolean cancelled;
@@ -259,7 +288,6 @@ public final class AdmissionControl implements RouteGenerationUseCase, Admission
                 wasQueued = queue.remove(this);
             }
             if (wasQueued) {
-                timeout.cancel();
                 return;
             }
             GenerationCall started;

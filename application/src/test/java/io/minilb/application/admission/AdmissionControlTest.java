@@ -114,12 +114,43 @@ class AdmissionControlTest {
         clients.get(1).call.cancel();
 
         assertThat(control.queued()).isZero();
-        assertThat(time.pendingTimers()).as("its timeout let go").isZero();
         assertThat(route(control, 1)).singleElement().satisfies(client -> assertThat(client.failures).isEmpty());
         assertThat(control.queued()).as("its place is free").isEqualTo(1);
         backend.routed.get(0).observer.onResponse(200, "application/json", new byte[0]);
         assertThat(backend.started()).containsExactly(0, 2);
+        time.advance(QUEUE_TIMEOUT.multipliedBy(2));
         assertThat(clients.get(1).failures).isEmpty();
+        assertThat(time.pendingTimers()).isZero();
+    }
+
+    @Test
+    void clientsJoiningAndLeavingTheQueueLeaveNoTimersBehind() {
+        var control = control(1, 100, 0);
+        route(control, 1);
+
+        for (int i = 0; i < 100_000; i++) {
+            route(control, 1).get(0).call.cancel();
+        }
+
+        assertThat(control.queued()).isZero();
+        assertThat(time.pendingTimers()).as("one expiry timer for the whole queue").isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void requestsQueuedAtDifferentTimesExpireEachAfterItsOwnWait() {
+        var control = control(1, 5, 0);
+        route(control, 1);
+        Client early = route(control, 1).get(0);
+        time.advance(Duration.ofSeconds(2));
+        Client late = route(control, 1).get(0);
+
+        time.advance(QUEUE_TIMEOUT.minusSeconds(2));
+        assertThat(early.failures).extracting(GenerationFailure::kind)
+                .containsExactly(GenerationFailure.Kind.QUEUE_TIMEOUT);
+        assertThat(late.failures).isEmpty();
+        time.advance(Duration.ofSeconds(2));
+        assertThat(late.failures).extracting(GenerationFailure::kind)
+                .containsExactly(GenerationFailure.Kind.QUEUE_TIMEOUT);
     }
 
     @Test
@@ -193,6 +224,7 @@ class AdmissionControlTest {
         assertThat(backend.started()).containsExactly(0, 1, 2);
         time.advance(Duration.ofSeconds(1));
         assertThat(backend.started()).containsExactly(0, 1, 2, 3, 4);
+        time.advance(QUEUE_TIMEOUT);
         assertThat(clients).allSatisfy(client -> assertThat(client.failures).isEmpty());
         assertThat(time.pendingTimers()).isZero();
     }
