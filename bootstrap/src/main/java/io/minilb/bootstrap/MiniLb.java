@@ -15,6 +15,8 @@ import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.wiring.MiniLbModule;
 import io.minilb.domain.PrefillWorker;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
@@ -136,6 +138,25 @@ public final class MiniLb implements AutoCloseable {
                 config.prefills().stream().map(MiniLb::describe).collect(Collectors.joining(", ")),
                 config.decodes().stream().map(decode -> decode.url()).collect(Collectors.joining(", ")),
                 config.prefillPolicy(), config.decodePolicy(), config.requestTimeout().toSeconds());
+        warnIfAdminRoutesAreExposed();
+    }
+
+    /** Beyond loopback without an admin key, anyone who reaches mini-lb can flush caches and change its workers. */
+    private void warnIfAdminRoutesAreExposed() {
+        if (config.accessKeys().adminApiKey().isPresent() || isLoopback(config.host())) {
+            return;
+        }
+        LOG.warn("listening on {} without --admin-api-key: anyone who reaches this address can use the admin routes "
+                + "(/flush_cache, /workers, /health_generate, ...){}", config.host(),
+                config.accessKeys().apiKey().isPresent() ? " with the client key" : "");
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

@@ -16,6 +16,8 @@ import io.minilb.domain.PrefillWorker;
 import io.minilb.domain.worker.CircuitBreakerSettings;
 import io.minilb.domain.worker.HealthThresholds;
 import io.minilb.domain.retry.RetrySettings;
+import io.minilb.adapters.in.http.AccessKeys;
+import io.minilb.application.admission.AdmissionSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -388,6 +390,69 @@ class CommandLineTest {
     void anUnknownLogLevelIsRefused() {
         assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--log-level", "loud"))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--log-level loud");
+    }
+
+    @Test
+    void keysComeFromFlagsFilesOrTheConfigFileAndAreNeverShown() throws IOException {
+        assertThat(parse("--prefill", "http://p:1", "--decode", "http://d:1").accessKeys()).isEqualTo(AccessKeys.none());
+
+        Path adminKeyFile = dir.resolve("admin.key");
+        Files.writeString(adminKeyFile, "admin-secret\n");
+        MiniLbConfig config = parse("--prefill", "http://p:1", "--decode", "http://d:1", "--api-key", "client-secret",
+                "--admin-api-key-file", adminKeyFile.toString());
+        assertThat(config.accessKeys()).isEqualTo(
+                new AccessKeys(Optional.of("client-secret"), Optional.of("admin-secret")));
+        assertThat(config.toString()).doesNotContain("client-secret", "admin-secret");
+
+        Path file = dir.resolve("keys.yaml");
+        Files.writeString(file, String.join("\n", "prefill: [http://p:1]", "decode: [http://d:1]",
+                "api-key-file: " + adminKeyFile, ""));
+        assertThat(parse("--config", file.toString()).accessKeys().apiKey()).contains("admin-secret");
+
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--api-key", "a",
+                "--api-key-file", adminKeyFile.toString())).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--api-key-file", dir.resolve("missing.key").toString()))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("no such file");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--api-key", "same",
+                "--admin-api-key", "same")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("must differ").hasMessageNotContaining("same,");
+    }
+
+    @Test
+    void admissionTakesSglangRoutersFlagsAndDefaults() throws IOException {
+        assertThat(parse("--prefill", "http://p:1", "--decode", "http://d:1").admission())
+                .isEqualTo(new AdmissionSettings(-1, 100, Duration.ofSeconds(60), 0));
+        assertThat(parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-concurrent-requests", "8",
+                "--queue-size", "16", "--queue-timeout-secs", "5", "--rate-limit-tokens-per-second", "20").admission())
+                .isEqualTo(new AdmissionSettings(8, 16, Duration.ofSeconds(5), 20));
+
+        Path file = dir.resolve("admission.yaml");
+        Files.writeString(file, String.join("\n", "prefill: [http://p:1]", "decode: [http://d:1]",
+                "max-concurrent-requests: 4", "queue-size: 0", "queue-timeout-secs: 9",
+                "rate-limit-tokens-per-second: 3", ""));
+        assertThat(parse("--config", file.toString(), "--queue-size", "2").admission())
+                .isEqualTo(new AdmissionSettings(4, 2, Duration.ofSeconds(9), 3));
+
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--queue-size", "-1"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--queue-size");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--queue-timeout-secs", "0")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("--queue-timeout-secs");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--rate-limit-tokens-per-second", "-1")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("--rate-limit-tokens-per-second");
+    }
+
+    @Test
+    void helpListsTheAccessAndAdmissionFlags() {
+        var out = new ByteArrayOutputStream();
+        Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--api-key", "--api-key-file", "--admin-api-key",
+                "--admin-api-key-file", "--max-concurrent-requests", "--queue-size", "--queue-timeout-secs",
+                "--rate-limit-tokens-per-second");
     }
 
     private static MiniLbConfig parse(String... args) {

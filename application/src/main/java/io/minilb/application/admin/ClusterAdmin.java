@@ -8,12 +8,21 @@ import io.minilb.domain.worker.WorkerRegistry;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Fans admin calls out over the registered workers, whatever their health: an admin call is the operator's. */
+/**
+ * Fans admin calls out over the registered workers, whatever their health: an admin call is the operator's.
+ *
+ * <p>{@code /health_generate} makes every server generate, so callers arriving while a fan-out is in flight share
+ * it instead of starting another: however many call at once, each server runs one health generation at a time.
+ * The result is not kept once the fan-out completes (the next caller starts a new one), so no caller is told of a
+ * health older than its own call.
+ */
 public final class ClusterAdmin implements ClusterAdminUseCase {
 
     private final WorkerRegistry workers;
     private final WorkerAdminClient client;
+    private final AtomicReference<CompletableFuture<ClusterReplies>> healthGenerateInFlight = new AtomicReference<>();
 
     public ClusterAdmin(WorkerRegistry workers, WorkerAdminClient client) {
         this.workers = Objects.requireNonNull(workers, "workers");
@@ -32,6 +41,45 @@ public final class ClusterAdmin implements ClusterAdminUseCase {
 
     @Override
     public CompletableFuture<ClusterReplies> askAll(AdminRequest request, RequestContext context) {
+        return request == AdminRequest.HEALTH_GENERATE ? sharedHealthGenerate() : fanOut(request, context);
+    }
+
+    /**
+     * Shared by every caller while it runs, so it goes without any one caller's request id or headers (the worker
+     * key, which the client adds to every call, still goes).
+     */
+    private CompletableFuture<ClusterReplies> sharedHealthGenerate() {
+        while (true) {
+            CompletableFuture<ClusterReplies> running = healthGenerateInFlight.get();
+            if (running != null) {
+                // A copy, so that a caller that cancels or completes its future leaves the others' alone.
+                return running.copy();
+            }
+            var started = new CompletableFuture<ClusterReplies>();
+            if (healthGenerateInFlight.compareAndSet(null, started)) {
+                startFanOut(AdminRequest.HEALTH_GENERATE).whenComplete((replies, failure) -> {
+                    healthGenerateInFlight.compareAndSet(started, null);
+                    if (failure != null) {
+                        started.completeExceptionally(failure);
+                    } else {
+                        started.complete(replies);
+                    }
+                });
+                return started.copy();
+            }
+        }
+    }
+
+    /** Never throws: a shared fan-out that failed to start must still end, or its callers would wait forever. */
+    private CompletableFuture<ClusterReplies> startFanOut(AdminRequest request) {
+        try {
+            return fanOut(request, RequestContext.empty());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<ClusterReplies> fanOut(AdminRequest request, RequestContext context) {
         var prefills = sendToEach(workers.prefills(), request, context);
         var decodes = sendToEach(workers.decodes(), request, context);
         return prefills.thenCombine(decodes, ClusterReplies::new);

@@ -26,7 +26,11 @@ public record GenerationFailure(Side side, Kind kind, String message) {
         /** mini-lb's memory budget is spent: the request is refused rather than risk the heap. */
         OVERLOADED("overloaded", 503, false),
         /** Every worker of one side is unhealthy, has its circuit open, or is draining: nothing was sent. */
-        NO_AVAILABLE_WORKER("no_available_worker", 503, false);
+        NO_AVAILABLE_WORKER("no_available_worker", 503, false),
+        /** Past the admission limits and no room in the queue (or no queue): refused before choosing a pair. */
+        QUEUE_FULL("rate_limited", 429, false),
+        /** Waited in the admission queue longer than its timeout: refused before choosing a pair. */
+        QUEUE_TIMEOUT("queue_timeout", 408, false);
 
         private final String type;
         private final int httpStatus;

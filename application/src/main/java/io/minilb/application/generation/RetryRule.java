@@ -13,7 +13,7 @@ final class RetryRule {
     static boolean retries(GenerationFailure failure) {
         return switch (failure.kind()) {
             case UNREACHABLE, TIMEOUT, UPSTREAM_ERROR -> true;
-            case BAD_RESPONSE, RESPONSE_TOO_LARGE, OVERLOADED, NO_AVAILABLE_WORKER -> false;
+            case BAD_RESPONSE, RESPONSE_TOO_LARGE, OVERLOADED, NO_AVAILABLE_WORKER, QUEUE_FULL, QUEUE_TIMEOUT -> false;
         };
     }
 

@@ -6,7 +6,9 @@ import java.util.Locale;
 /** Which leg of a prefill/decode pair something happened on. */
 public enum Side {
     PREFILL,
-    DECODE;
+    DECODE,
+    /** Neither: mini-lb refused the request before choosing a pair (its admission limits). */
+    NONE;
 
     /** The lower-case name used in error bodies and logs. */
     public String label() {

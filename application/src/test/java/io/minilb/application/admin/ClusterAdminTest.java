@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ClusterAdminTest {
@@ -75,6 +76,52 @@ class ClusterAdminTest {
         assertThat(reply.succeeded()).isFalse();
         assertThat(reply.problem()).isEqualTo("no prefill server is registered");
         assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void concurrentHealthGenerateCallsShareOneFanOutAndTheNextCallStartsAFreshOne() {
+        List<CompletableFuture<WorkerReply>> pending = new CopyOnWriteArrayList<>();
+        var admin = new ClusterAdmin(workers, (url, request) -> {
+            asked.add(url);
+            var reply = new CompletableFuture<WorkerReply>();
+            pending.add(reply);
+            return reply;
+        });
+
+        List<CompletableFuture<ClusterReplies>> callers = IntStream.range(0, 100)
+                .mapToObj(i -> admin.askAll(AdminRequest.HEALTH_GENERATE)).toList();
+        callers.get(0).cancel(true);
+
+        assertThat(asked).hasSize(3);
+        assertThat(callers.subList(1, 100)).noneMatch(CompletableFuture::isDone);
+        pending.forEach(reply -> reply.complete(WorkerReply.answered("u", 200, "text/plain", new byte[0])));
+        assertThat(callers.subList(1, 100)).allSatisfy(caller -> assertThat(caller.join().allSucceeded()).isTrue());
+
+        admin.askAll(AdminRequest.HEALTH_GENERATE);
+        assertThat(asked).as("a completed fan-out is not reused").hasSize(6);
+    }
+
+    @Test
+    void flushCacheIsNeverShared() {
+        var admin = new ClusterAdmin(workers, (url, request) -> {
+            asked.add(url);
+            return new CompletableFuture<>();
+        });
+
+        admin.askAll(AdminRequest.FLUSH_CACHE);
+        admin.askAll(AdminRequest.FLUSH_CACHE);
+
+        assertThat(asked).hasSize(6);
+    }
+
+    @Test
+    void aSharedFanOutThatFailsToStartEndsItsCallersAndLetsTheNextOneTry() {
+        var admin = new ClusterAdmin(workers, (url, request) -> {
+            throw new IllegalStateException("client stopped");
+        });
+
+        assertThat(admin.askAll(AdminRequest.HEALTH_GENERATE)).isCompletedExceptionally();
+        assertThat(admin.askAll(AdminRequest.HEALTH_GENERATE)).isCompletedExceptionally();
     }
 
     /** Answers 200, or the given status; 0 stands for an unreachable server. */

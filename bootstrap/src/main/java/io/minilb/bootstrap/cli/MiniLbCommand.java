@@ -1,5 +1,7 @@
 package io.minilb.bootstrap.cli;
 
+import io.minilb.adapters.in.http.AccessKeys;
+import io.minilb.application.admission.AdmissionSettings;
 import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.bootstrap.config.ConfigFile;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
@@ -201,6 +203,38 @@ public final class MiniLbCommand {
             description = "debug, info, warn or error (default: info, or the MINILB_LOG_LEVEL environment variable).")
     String logLevel;
 
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Clients must send 'Authorization: Bearer KEY' to generate (and for the admin routes when "
+                    + "no admin key is set). A command line is visible to local users: prefer --api-key-file.")
+    String apiKey;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE", description = "Reads --api-key from this file.")
+    Path apiKeyFile;
+
+    @Option(names = "--admin-api-key", paramLabel = "KEY",
+            description = "The admin routes (/flush_cache, /workers, /health_generate, ...) need this key; the "
+                    + "client key does not open them.")
+    String adminApiKey;
+
+    @Option(names = "--admin-api-key-file", paramLabel = "FILE", description = "Reads --admin-api-key from this file.")
+    Path adminApiKeyFile;
+
+    @Option(names = "--max-concurrent-requests", paramLabel = "N",
+            description = "Generations in flight at most; past it they queue. -1 or 0: no limit (default: -1).")
+    Long maxConcurrentRequests;
+
+    @Option(names = "--queue-size", paramLabel = "N",
+            description = "Requests that may wait for a slot; beyond it 429. 0: none wait (default: 100).")
+    Long queueSize;
+
+    @Option(names = "--queue-timeout-secs", paramLabel = "SECONDS",
+            description = "How long a request may wait in the queue; then 408 (default: 60).")
+    Long queueTimeoutSecs;
+
+    @Option(names = "--rate-limit-tokens-per-second", paramLabel = "N",
+            description = "Requests admitted per second, in bursts of up to N; 0: no rate limit (default: 0).")
+    Long rateLimitTokensPerSecond;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -221,7 +255,9 @@ public final class MiniLbCommand {
                 timeouts(file),
                 limits(file),
                 resilience(file).withRetry(retry(file)))
-                .withObservability(observability(file));
+                .withObservability(observability(file))
+                .withAccessKeys(accessKeys(file))
+                .withAdmission(admission(file));
     }
 
     private Observability observability(ConfigFile file) {
@@ -241,6 +277,42 @@ public final class MiniLbCommand {
             return Optional.of(PolicyNames.require(flagValue, flag));
         }
         return file.text(key).map(name -> PolicyNames.require(name, file.describe(key)));
+    }
+
+    private AccessKeys accessKeys(ConfigFile file) {
+        try {
+            return new AccessKeys(
+                    key(apiKey, apiKeyFile, file, "api-key"),
+                    key(adminApiKey, adminApiKeyFile, file, "admin-api-key"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+    }
+
+    /** A key given itself or in a file (its content, without the line end), by flag or config key; not both. */
+    private static Optional<String> key(String flag, Path flagFile, ConfigFile file, String name) {
+        Optional<String> given = first(flag, file.text(name));
+        Optional<Path> fromFile = first(flagFile, file.text(name + "-file").map(Path::of));
+        if (given.isPresent() && fromFile.isPresent()) {
+            throw new InvalidConfigurationException("give --" + name + " or --" + name + "-file, not both");
+        }
+        return given.isPresent() ? given : fromFile.map(path -> KeyFile.read(path, "--" + name + "-file"));
+    }
+
+    private AdmissionSettings admission(ConfigFile file) {
+        try {
+            return new AdmissionSettings(
+                    intValue(first(maxConcurrentRequests, file.number("max-concurrent-requests")),
+                            AdmissionSettings.DEFAULT_MAX_CONCURRENT_REQUESTS, "--max-concurrent-requests"),
+                    intValue(first(queueSize, file.number("queue-size")), AdmissionSettings.DEFAULT_QUEUE_SIZE,
+                            "--queue-size"),
+                    seconds(queueTimeoutSecs, file.number("queue-timeout-secs"),
+                            AdmissionSettings.DEFAULT_QUEUE_TIMEOUT),
+                    intValue(first(rateLimitTokensPerSecond, file.number("rate-limit-tokens-per-second")),
+                            AdmissionSettings.DEFAULT_RATE_LIMIT_TOKENS_PER_SECOND, "--rate-limit-tokens-per-second"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
     }
 
     private RetrySettings retry(ConfigFile file) {

@@ -33,12 +33,12 @@ public final class ConfigFile {
             "worker-startup-check-interval",
             "health-check-interval-secs", "health-check-timeout-secs", "health-failure-threshold",
             "health-success-threshold", "health-check-endpoint", "disable-health-check",
-
             "retry-max-retries", "retry-initial-backoff-ms", "retry-max-backoff-ms", "retry-backoff-multiplier",
             "retry-jitter-factor", "disable-retries",
-
             "request-id-headers", "forward-headers", "worker-api-key", "disable-access-log", "log-json",
-            "log-level"));
+            "log-level",
+            "api-key", "api-key-file", "admin-api-key", "admin-api-key-file",
+            "max-concurrent-requests", "queue-size", "queue-timeout-secs", "rate-limit-tokens-per-second"));
 
     private final Path path;
     private final JsonNode root;

@@ -1,23 +1,28 @@
 package io.minilb.bootstrap.config;
 
+import io.minilb.adapters.in.http.AccessKeys;
+import io.minilb.application.admission.AdmissionSettings;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
-import java.time.Duration;
 import io.minilb.domain.Worker;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Everything mini-lb needs to start. Build it in code to embed mini-lb, or let the CLI build it
- * from flags and a YAML file.
+ * Everything mini-lb needs to start. Build it in code to embed mini-lb (the five-argument constructor, then the
+ * {@code with} methods for what differs from the defaults), or let the CLI build it from flags and a YAML file.
  *
  * @param port 0 picks a free port (see {@code MiniLb.port()})
- * @param prefillPolicy a selection policy name: {@code random} or {@code round_robin}
+ * @param prefillPolicy a selection policy name, such as {@code random} or {@code round_robin}
  * @param resilience when a worker counts as failing (circuit breaker, health thresholds)
  * @param observability request ids, forwarded headers, the worker key, the access log and log format
+ * @param accessKeys the keys clients must present (none: every route open)
+ * @param admission how many generations run at once, how many wait, how fast they are admitted
  */
 public record MiniLbConfig(
         String host,
@@ -29,7 +34,9 @@ public record MiniLbConfig(
         Timeouts timeouts,
         Limits limits,
         WorkerResilience resilience,
-        Observability observability) {
+        Observability observability,
+        AccessKeys accessKeys,
+        AdmissionSettings admission) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -45,6 +52,8 @@ public record MiniLbConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resilience, "resilience");
         Objects.requireNonNull(observability, "observability");
+        Objects.requireNonNull(accessKeys, "accessKeys");
+        Objects.requireNonNull(admission, "admission");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
@@ -61,11 +70,18 @@ public record MiniLbConfig(
         requireEachServerOnce(prefills, decodes);
     }
 
-    /** Without observability settings: their defaults. */
+    /** The settings that have no flag of their own among these: their defaults. */
     public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
             String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
         this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
-                Observability.defaults());
+                Observability.defaults(), AccessKeys.none(), AdmissionSettings.defaults());
+    }
+
+    /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
+    public MiniLbConfig(
+            String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
+        this(host, port, prefills, decodes, DEFAULT_POLICY, DEFAULT_POLICY,
+                Timeouts.withRequestTimeout(requestTimeout), Limits.defaults(), WorkerResilience.defaults());
     }
 
     /** A worker is known by its URL (its id, its health, its circuit): the same URL twice would be two of each. */
@@ -78,40 +94,40 @@ public record MiniLbConfig(
                 });
     }
 
-    /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
-    public MiniLbConfig(
-            String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
-        this(host, port, prefills, decodes, DEFAULT_POLICY, DEFAULT_POLICY,
-                Timeouts.withRequestTimeout(requestTimeout), Limits.defaults(), WorkerResilience.defaults());
-    }
-
     /** The same policy for both sides. */
     public MiniLbConfig withPolicy(String policy) {
         return withPolicies(policy, policy);
     }
 
     public MiniLbConfig withPolicies(String prefill, String decode) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience, observability);
+        return copy(settings -> {
+            settings.prefillPolicy = prefill;
+            settings.decodePolicy = decode;
+        });
     }
 
     public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
-        return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience, observability);
+        return copy(settings -> settings.timeouts = newTimeouts);
     }
 
     public MiniLbConfig withLimits(Limits newLimits) {
-        return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience, observability);
+        return copy(settings -> settings.limits = newLimits);
     }
 
     public MiniLbConfig withResilience(WorkerResilience newResilience) {
-        return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience, observability);
+        return copy(settings -> settings.resilience = newResilience);
     }
 
     public MiniLbConfig withObservability(Observability newObservability) {
-        return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience, newObservability);
+        return copy(settings -> settings.observability = newObservability);
+    }
+
+    public MiniLbConfig withAccessKeys(AccessKeys newAccessKeys) {
+        return copy(settings -> settings.accessKeys = newAccessKeys);
+    }
+
+    public MiniLbConfig withAdmission(AdmissionSettings newAdmission) {
+        return copy(settings -> settings.admission = newAdmission);
     }
 
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
@@ -120,5 +136,48 @@ public record MiniLbConfig(
 
     public Duration requestTimeout() {
         return timeouts.request();
+    }
+
+    /** This configuration with what {@code change} sets; validated again as a whole. */
+    private MiniLbConfig copy(Consumer<Settings> change) {
+        var settings = new Settings(this);
+        change.accept(settings);
+        return settings.build();
+    }
+
+    /** The fields a {@code with} method changes: one place to add a field, not one per method. */
+    private static final class Settings {
+        private final String host;
+        private final int port;
+        private final List<PrefillWorker> prefills;
+        private final List<DecodeWorker> decodes;
+        private String prefillPolicy;
+        private String decodePolicy;
+        private Timeouts timeouts;
+        private Limits limits;
+        private WorkerResilience resilience;
+        private Observability observability;
+        private AccessKeys accessKeys;
+        private AdmissionSettings admission;
+
+        private Settings(MiniLbConfig config) {
+            host = config.host;
+            port = config.port;
+            prefills = config.prefills;
+            decodes = config.decodes;
+            prefillPolicy = config.prefillPolicy;
+            decodePolicy = config.decodePolicy;
+            timeouts = config.timeouts;
+            limits = config.limits;
+            resilience = config.resilience;
+            observability = config.observability;
+            accessKeys = config.accessKeys;
+            admission = config.admission;
+        }
+
+        private MiniLbConfig build() {
+            return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
+                    resilience, observability, accessKeys, admission);
+        }
     }
 }

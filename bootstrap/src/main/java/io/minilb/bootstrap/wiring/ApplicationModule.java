@@ -4,6 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.minilb.application.admin.ClusterAdmin;
+import io.minilb.application.admission.AdmissionControl;
+import io.minilb.application.admission.AdmissionStats;
 import io.minilb.application.generation.Retries;
 import io.minilb.application.generation.RouteGeneration;
 import io.minilb.application.generation.UnansweredAttempts;
@@ -77,14 +79,29 @@ public final class ApplicationModule extends AbstractModule {
         return new MemoryBudget(config.limits().effectiveMaxBufferedBytes());
     }
 
+    /** Routing behind admission control: a request is routed, and its timeout starts, once it is admitted. */
     @Provides
     @Singleton
-    RouteGenerationUseCase routeGeneration(WorkerRegistry workers, PairSelector pairs, RoomAllocator rooms,
+    AdmissionControl admissionControl(WorkerRegistry workers, PairSelector pairs, RoomAllocator rooms,
             InferenceBackend backend, ServingState state, MiniLbConfig config, RandomSource random,
             UnansweredAttempts unanswered) {
-        var retries = new Retries(config.resilience().retry(), random, new SharedDelayScheduler());
-        return new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM,
+        var scheduler = new SharedDelayScheduler();
+        var retries = new Retries(config.resilience().retry(), random, scheduler);
+        var routing = new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM,
                 config.requestTimeout(), retries, unanswered);
+        return new AdmissionControl(routing, config.admission(), MonotonicClock.SYSTEM, scheduler);
+    }
+
+    @Provides
+    @Singleton
+    RouteGenerationUseCase routeGeneration(AdmissionControl admission) {
+        return admission;
+    }
+
+    @Provides
+    @Singleton
+    AdmissionStats admissionStats(AdmissionControl admission) {
+        return admission;
     }
 
     @Provides

@@ -90,6 +90,6 @@ public final class HttpAdaptersModule extends AbstractModule {
         Limits limits = config.limits();
         return new MiniLbHttpServer(routing, admin, workers, state, new HttpServerSettings(config.host(), config.port(),
                 limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
-                limits.streamBufferBytes()), budget, requestContext);
+                limits.streamBufferBytes()), budget, requestContext, config.accessKeys());
     }
 }

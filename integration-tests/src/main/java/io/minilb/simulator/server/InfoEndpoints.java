@@ -10,6 +10,8 @@ import io.minilb.simulator.http.Responses;
 import io.minilb.simulator.state.SimulatorStats;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.SameThreadExecutor;
+import java.util.concurrent.TimeUnit;
 import io.undertow.server.RoutingHandler;
 
 /** SGLang's endpoints besides generation: health, server and model information, cache flush, abort. */
@@ -29,7 +31,7 @@ public final class InfoEndpoints {
     void addTo(RoutingHandler routes) {
         HttpHandler flush = exchange -> Responses.text(exchange, 200, FLUSHED);
         routes.get("/health", this::health)
-                .get("/health_generate", this::health)
+                .get("/health_generate", this::healthGenerate)
                 .get("/get_server_info", exchange -> Responses.json(exchange, 200, serverInfo()))
                 .get("/get_model_info", exchange -> Responses.json(exchange, 200, modelInfo()))
                 .get("/v1/models", exchange -> Responses.json(exchange, 200, models()))
@@ -40,6 +42,17 @@ public final class InfoEndpoints {
 
     private void health(HttpServerExchange exchange) {
         Responses.empty(exchange, simulator.faults().healthFailing() ? 503 : 200);
+    }
+
+    /** SGLang generates one token to answer it: a server slowed by {@code slow_ms_per_token} answers that much later. */
+    private void healthGenerate(HttpServerExchange exchange) {
+        long delayMillis = Math.round(simulator.faults().slowMsPerToken());
+        if (delayMillis <= 0) {
+            health(exchange);
+            return;
+        }
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getIoThread().executeAfter(
+                () -> health(exchange), delayMillis, TimeUnit.MILLISECONDS));
     }
 
     /** Acknowledged and recorded for tests; the simulator aborts nothing. */

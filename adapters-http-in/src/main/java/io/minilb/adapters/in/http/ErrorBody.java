@@ -2,6 +2,7 @@ package io.minilb.adapters.in.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.application.generation.GenerationFailure;
+import io.minilb.application.generation.Side;
 
 /** The one shape of every error mini-lb answers: {@code {"error": {"message": ..., "type": ...}}}. */
 final class ErrorBody {
@@ -25,10 +26,12 @@ final class ErrorBody {
         return body;
     }
 
-    /** A failed generation, naming the leg that failed. */
+    /** A failed generation, naming the leg that failed (none for a request refused before choosing a pair). */
     static ObjectNode of(GenerationFailure failure) {
         ObjectNode body = of(failure.kind().type(), failure.message());
-        details(body).put("side", failure.side().label());
+        if (failure.side() != Side.NONE) {
+            details(body).put("side", failure.side().label());
+        }
         return body;
     }
 

@@ -8,6 +8,7 @@ import io.minilb.application.generation.GenerationRequest;
 import io.minilb.application.generation.RequestLogging;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class GenerationResponder implements GenerationObserver {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationResponder.class);
+    private static final String RETRY_AFTER_SECONDS = "1";
     private static final byte[] DONE_FRAME = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServerExchange exchange;
@@ -100,7 +102,13 @@ final class GenerationResponder implements GenerationObserver {
             stream.write(DONE_FRAME);
             stream.close();
         } else {
-            onIoThread(() -> Responses.json(exchange, failure.kind().httpStatus(), error));
+            onIoThread(() -> {
+                if (failure.kind() == GenerationFailure.Kind.QUEUE_FULL) {
+                    // A slot or a token frees within about a second at the limits mini-lb is run with.
+                    exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                }
+                Responses.json(exchange, failure.kind().httpStatus(), error);
+            });
         }
     }
 

@@ -28,6 +28,9 @@ import java.util.Objects;
  *   <li>a generation body that does not fit the memory budget: 503 {@code overloaded}, without reading it;
  *   <li>a stream whose client reads slowly: the decode is paused while the stream buffer is full.
  * </ul>
+ *
+ * <p>With {@link AccessKeys}, a request without the key its route's {@link RouteAccess} class needs gets 401 before
+ * any of its body is read.
  */
 public final class MiniLbHttpServer {
 
@@ -43,10 +46,14 @@ public final class MiniLbHttpServer {
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget) {
-        this(generations, admin, workers, servingState, settings, memoryBudget, RequestContextSettings.defaults());
+        this(generations, admin, workers, servingState, settings, memoryBudget, RequestContextSettings.defaults(),
+                AccessKeys.none());
     }
 
-    /** @param requestContext request ids, forwarded headers and the access log */
+    /**
+     * @param requestContext request ids, forwarded headers and the access log
+     * @param accessKeys the keys every route is guarded with, by its {@link RouteAccess} class
+     */
     public MiniLbHttpServer(
             RouteGenerationUseCase generations,
             ClusterAdminUseCase admin,
@@ -54,7 +61,9 @@ public final class MiniLbHttpServer {
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget,
-            RequestContextSettings requestContext) {
+            RequestContextSettings requestContext,
+            AccessKeys accessKeys) {
+        Objects.requireNonNull(accessKeys, "accessKeys");
         Objects.requireNonNull(generations, "generations");
         Objects.requireNonNull(requestContext, "requestContext");
         Objects.requireNonNull(admin, "admin");
@@ -64,7 +73,7 @@ public final class MiniLbHttpServer {
         Objects.requireNonNull(memoryBudget, "memoryBudget");
         List<Route> table = routes(generations, admin, servingState, settings, memoryBudget);
         table.addAll(WorkerRoutes.routes(workers, settings, memoryBudget));
-        HttpHandler routes = new RouteTable(table);
+        HttpHandler routes = new RouteTable(AccessGuard.guardAll(table, accessKeys));
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl
         // sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
         // The request context comes before anything that may answer, so every answer carries the request id.

@@ -39,7 +39,20 @@ final class RunningServer implements AutoCloseable {
 
     RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, ManageWorkersUseCase workers,
             HttpServerSettings settings, MemoryBudget memoryBudget) {
-        server = new MiniLbHttpServer(generations, admin, workers, servingState, settings, memoryBudget);
+        this(generations, admin, workers, settings, memoryBudget, AccessKeys.none());
+    }
+
+    RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, ManageWorkersUseCase workers,
+            AccessKeys keys) {
+        this(generations, admin, workers, settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT,
+                HttpServerSettings.DEFAULT_MAX_CONNECTIONS, HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES),
+                new MemoryBudget(Long.MAX_VALUE), keys);
+    }
+
+    private RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, ManageWorkersUseCase workers,
+            HttpServerSettings settings, MemoryBudget memoryBudget, AccessKeys keys) {
+        server = new MiniLbHttpServer(generations, admin, workers, servingState, settings, memoryBudget,
+                RequestContextSettings.defaults(), keys);
         server.start();
     }
 
@@ -48,7 +61,7 @@ final class RunningServer implements AutoCloseable {
         server = new MiniLbHttpServer(generations, admin, mock(ManageWorkersUseCase.class), servingState,
                 settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT, HttpServerSettings.DEFAULT_MAX_CONNECTIONS,
                         HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES), new MemoryBudget(Long.MAX_VALUE),
-                requestContext);
+                requestContext, AccessKeys.none());
         server.start();
     }
 
