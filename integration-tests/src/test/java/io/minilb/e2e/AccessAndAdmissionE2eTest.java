@@ -159,8 +159,8 @@ class AccessAndAdmissionE2eTest extends SharedTopologyTest {
 
     private static MiniLbConfig wildcard(MiniLbConfig config) {
         return new MiniLbConfig("0.0.0.0", 0, config.prefills(), config.decodes(), config.prefillPolicy(),
-                config.decodePolicy(), config.timeouts(), config.limits(), config.resilience(), config.accessKeys(),
-                config.admission());
+                config.decodePolicy(), config.timeouts(), config.limits(), config.resilience(), config.observability(),
+                config.accessKeys(), config.admission());
     }
 
     private static List<String> warnings(ListAppender<ILoggingEvent> captured) {
