@@ -7,6 +7,13 @@ package io.minilb.application.generation;
  */
 public interface GenerationObserver {
 
+    /**
+     * Both legs of an attempt were handed to the HTTP client: from here on the generation waits on servers. Called
+     * once per attempt, before any of its other events; only timing depends on it.
+     */
+    default void onDispatched() {
+    }
+
     /** A whole response: the decode's status and body (logprobs merged when asked for). */
     void onResponse(int status, String contentType, byte[] body);
 

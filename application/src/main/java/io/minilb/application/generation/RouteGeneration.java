@@ -3,6 +3,7 @@ package io.minilb.application.generation;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
 import io.minilb.domain.BootstrapRoom;
@@ -51,6 +52,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
     private final MonotonicClock clock;
     private final Duration requestTimeout;
     private final Retries retries;
+    private final RoutingMetrics metrics;
 
     /**
      * @param clock paces the failure log lines (one per server and kind of failure every 10 s) and measures each
@@ -66,6 +68,21 @@ public final class RouteGeneration implements RouteGenerationUseCase {
             MonotonicClock clock,
             Duration requestTimeout,
             Retries retries) {
+        this(workers, pairSelector, roomAllocator, backend, inFlight, clock, requestTimeout, retries,
+                RoutingMetrics.NONE);
+    }
+
+    /** As the other constructor, reporting each attempt's outcome to {@code metrics}. */
+    public RouteGeneration(
+            WorkerRegistry workers,
+            PairSelector pairSelector,
+            RoomAllocator roomAllocator,
+            InferenceBackend backend,
+            ServingState inFlight,
+            MonotonicClock clock,
+            Duration requestTimeout,
+            Retries retries,
+            RoutingMetrics metrics) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.pairSelector = Objects.requireNonNull(pairSelector, "pairSelector");
         this.roomAllocator = Objects.requireNonNull(roomAllocator, "roomAllocator");
@@ -75,12 +92,13 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.retries = Objects.requireNonNull(retries, "retries");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
     public GenerationCall route(GenerationRequest request, GenerationObserver observer) {
         var generation = new RetryingGeneration(request, observer, this::attempt, Deadline.after(clock, requestTimeout),
-                retries, inFlight::requestFinished, failureLog);
+                retries, inFlight::requestFinished, failureLog, metrics);
         inFlight.requestStarted();
         generation.start();
         return generation;
@@ -101,7 +119,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         var chosen = (PairSelection.Chosen) selection;
         BackendPair pair = chosen.pair();
         observer.pairChosen(chosen);
-        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog);
+        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog, metrics);
         GenerationCall call;
         try {
             call = backend.generate(pair, assign(pair, request), request, timeout, tracked);
@@ -139,6 +157,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         String message = "no " + side.label() + " server is available (" + reasons + ")";
         failureLog.log("no " + side.label(), suppressed -> LOG.warn("{} refused: {}{}",
                 request.endpoint().path(), message, FailureLog.suppressedNote(suppressed)));
+        metrics.refused(none.role());
         observer.onFailure(new GenerationFailure(side, GenerationFailure.Kind.NO_AVAILABLE_WORKER, message));
     }
 

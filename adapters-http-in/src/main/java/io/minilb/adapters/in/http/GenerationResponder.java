@@ -24,12 +24,17 @@ final class GenerationResponder implements GenerationObserver {
 
     private final HttpServerExchange exchange;
     private final EventStreamWriter stream;
+    /** Read on backend threads, so taken from the exchange once, on its IO thread. */
+    private final RequestTimeline timeline;
+    private boolean framed;
     private volatile boolean streaming;
     private volatile boolean outcomeArrived;
 
     private GenerationResponder(HttpServerExchange exchange, int streamBufferBytes) {
         this.exchange = exchange;
         this.stream = new EventStreamWriter(exchange, streamBufferBytes, () -> Responses.dropClient(exchange));
+        RequestTimeline measured = RequestTimeline.of(exchange);
+        this.timeline = measured != null ? measured : new RequestTimeline(System.nanoTime());
     }
 
     /** Routes the request and ties the call to the exchange. Runs on the exchange's IO thread. */
@@ -56,15 +61,24 @@ final class GenerationResponder implements GenerationObserver {
     }
 
     @Override
+    public void onDispatched() {
+        timeline.dispatched();
+    }
+
+    @Override
     public void onResponse(int status, String contentType, byte[] body) {
         outcomeArrived = true;
+        timeline.upstreamDone();
         BodyReservation reservation = exchange.getAttachment(BodyReservation.KEY);
         if (reservation != null && !reservation.holdAnswer(body.length)) {
             onIoThread(() -> Responses.error(exchange, 503, ErrorBody.OVERLOADED, "the answer (" + body.length
                     + " bytes) does not fit mini-lb's memory budget (--max-buffered-bytes) now; retry later"));
             return;
         }
-        onIoThread(() -> Responses.send(exchange, status, contentType, body));
+        onIoThread(() -> {
+            timeline.firstByte();
+            Responses.send(exchange, status, contentType, body);
+        });
     }
 
     @Override
@@ -73,20 +87,28 @@ final class GenerationResponder implements GenerationObserver {
         stream.open();
     }
 
+    /** Frames come one at a time from the backend, so {@code framed} needs no lock. */
     @Override
     public void onFrame(byte[] frame) {
+        if (!framed) {
+            framed = true;
+            timeline.firstByte();
+        }
         stream.write(frame);
     }
 
     @Override
     public void onStreamEnd() {
         outcomeArrived = true;
+        timeline.upstreamDone();
         stream.close();
     }
 
     @Override
     public void onFailure(GenerationFailure failure) {
         outcomeArrived = true;
+        timeline.upstreamDone();
+        timeline.failed(failure.kind().type());
         ObjectNode error = ErrorBody.of(failure);
         if (streaming) {
             // Ends the stream the way SGLang ends a failed one, so clients stop reading.
@@ -94,7 +116,10 @@ final class GenerationResponder implements GenerationObserver {
             stream.write(DONE_FRAME);
             stream.close();
         } else {
-            onIoThread(() -> Responses.json(exchange, failure.kind().httpStatus(), error));
+            onIoThread(() -> {
+                timeline.firstByte();
+                Responses.json(exchange, failure.kind().httpStatus(), error);
+            });
         }
     }
 

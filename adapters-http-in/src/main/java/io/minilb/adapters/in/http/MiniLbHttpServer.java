@@ -43,6 +43,23 @@ public final class MiniLbHttpServer {
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget) {
+        this(generations, admin, workers, servingState, settings, memoryBudget, HttpMetrics.NONE, null);
+    }
+
+    /**
+     * As the other constructor, recording every request and connection in {@code metrics}.
+     *
+     * @param metricsEndpoint serves {@code GET /metrics}, or null for no such route
+     */
+    public MiniLbHttpServer(
+            RouteGenerationUseCase generations,
+            ClusterAdminUseCase admin,
+            ManageWorkersUseCase workers,
+            ServingState servingState,
+            HttpServerSettings settings,
+            MemoryBudget memoryBudget,
+            HttpMetrics metrics,
+            HttpHandler metricsEndpoint) {
         Objects.requireNonNull(generations, "generations");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(workers, "workers");
@@ -51,10 +68,16 @@ public final class MiniLbHttpServer {
         Objects.requireNonNull(memoryBudget, "memoryBudget");
         List<Route> table = routes(generations, admin, servingState, settings, memoryBudget);
         table.addAll(WorkerRoutes.routes(workers, settings, memoryBudget));
-        HttpHandler routes = new RouteTable(table);
+        if (metricsEndpoint != null) {
+            table.add(new Route(MetricsListener.METHODS, MetricsListener.PATH, metricsEndpoint));
+        }
+        HttpHandler routes = new RouteTable(table, metrics);
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl
         // sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
-        this.listener = new HttpListener(settings, new TransferEncodingGuard(new HttpContinueReadHandler(routes)));
+        this.listener = new HttpListener(settings, new MeasuredExchanges(metrics,
+                new TransferEncodingGuard(new HttpContinueReadHandler(routes))),
+                () -> metrics.rejected(Rejection.CONNECTION_CAP), Runtime.getRuntime().availableProcessors());
+        metrics.clientConnections(listener::openConnections);
     }
 
     private static List<Route> routes(RouteGenerationUseCase generations, ClusterAdminUseCase admin,

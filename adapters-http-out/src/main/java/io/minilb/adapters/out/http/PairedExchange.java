@@ -100,6 +100,7 @@ final class PairedExchange implements GenerationCall {
         });
         prefill.start(client, prefillUri, body);
         decode.start(client, decodeUri, body);
+        observer.onDispatched();
     }
 
     @Override
