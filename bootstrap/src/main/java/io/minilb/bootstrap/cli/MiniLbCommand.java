@@ -5,6 +5,7 @@ import io.minilb.bootstrap.config.ConfigFile;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.Observability;
 import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.retry.RetrySettings;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -175,6 +177,15 @@ public final class MiniLbCommand {
     @Option(names = "--disable-retries", description = "One attempt per request: no retry on another pair.")
     boolean disableRetries;
 
+    @Option(names = "--prometheus-host", paramLabel = "HOST",
+            description = "Also serve /metrics on a listener of its own at this address (default: --host).")
+    String prometheusHost;
+
+    @Option(names = "--prometheus-port", paramLabel = "PORT",
+            description = "Also serve /metrics on a listener of its own at this port (default: 29000 when "
+                    + "--prometheus-host is given; /metrics is always on --port too).")
+    Integer prometheusPort;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -194,7 +205,18 @@ public final class MiniLbCommand {
                 first(decodePolicy, file.text("decode-policy")).orElse(sharedPolicy),
                 timeouts(file),
                 limits(file),
-                resilience(file).withRetry(retry(file)));
+                resilience(file).withRetry(retry(file)))
+                .withObservability(observability(file));
+    }
+
+    private Observability observability(ConfigFile file) {
+        Optional<Long> metricsPort = first(prometheusPort == null ? null : prometheusPort.longValue(),
+                file.number("prometheus-port"));
+        if (metricsPort.isPresent() && (metricsPort.get() < 0 || metricsPort.get() > 65_535)) {
+            throw new InvalidConfigurationException("--prometheus-port " + metricsPort.get() + " is outside 0-65535");
+        }
+        return new Observability(first(prometheusHost, file.text("prometheus-host")),
+                metricsPort.map(port -> OptionalInt.of(port.intValue())).orElse(OptionalInt.empty()));
     }
 
     private RetrySettings retry(ConfigFile file) {

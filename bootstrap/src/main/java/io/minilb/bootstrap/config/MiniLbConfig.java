@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * @param port 0 picks a free port (see {@code MiniLb.port()})
  * @param prefillPolicy a selection policy name: {@code random} or {@code round_robin}
  * @param resilience when a worker counts as failing (circuit breaker, health thresholds)
+ * @param observability where metrics are served
  */
 public record MiniLbConfig(
         String host,
@@ -27,7 +28,8 @@ public record MiniLbConfig(
         String decodePolicy,
         Timeouts timeouts,
         Limits limits,
-        WorkerResilience resilience) {
+        WorkerResilience resilience,
+        Observability observability) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -42,6 +44,7 @@ public record MiniLbConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(observability, "observability");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
@@ -68,6 +71,13 @@ public record MiniLbConfig(
                 });
     }
 
+    /** Without a metrics listener of its own. */
+    public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
+            String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
+        this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
+                Observability.defaults());
+    }
+
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
     public MiniLbConfig(
             String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
@@ -81,22 +91,28 @@ public record MiniLbConfig(
     }
 
     public MiniLbConfig withPolicies(String prefill, String decode) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience);
+        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience,
+                observability);
     }
 
     public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience, observability);
     }
 
     public MiniLbConfig withLimits(Limits newLimits) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience, observability);
     }
 
     public MiniLbConfig withResilience(WorkerResilience newResilience) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience, observability);
+    }
+
+    public MiniLbConfig withObservability(Observability newObservability) {
+        return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
+                resilience, newObservability);
     }
 
     public MiniLbConfig withMaxPayloadBytes(long bytes) {

@@ -14,6 +14,7 @@ import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.workers.ManageWorkers;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.bootstrap.ExecutorRoundScheduler;
@@ -72,10 +73,11 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     @Singleton
     RouteGenerationUseCase routeGeneration(WorkerRegistry workers, PairSelector pairs, RoomAllocator rooms,
-            InferenceBackend backend, ServingState state, MiniLbConfig config, RandomSource random) {
+            InferenceBackend backend, ServingState state, MiniLbConfig config, RandomSource random,
+            RoutingMetrics metrics) {
         var retries = new Retries(config.resilience().retry(), random, new SharedDelayScheduler());
         return new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM,
-                config.requestTimeout(), retries);
+                config.requestTimeout(), retries, metrics);
     }
 
     @Provides
