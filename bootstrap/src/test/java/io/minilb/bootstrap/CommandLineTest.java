@@ -8,6 +8,7 @@ import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.Observability;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
@@ -239,6 +240,29 @@ class CommandLineTest {
     }
 
     @Test
+    void metricsListenerTakesSglangRoutersFlagsButOnlyWhenAsked() throws IOException {
+        Observability defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1").observability();
+        assertThat(defaults.separateMetricsListener()).as("/metrics on the main port only").isFalse();
+
+        Observability portOnly = parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--host", "10.0.0.5", "--prometheus-port", "9400").observability();
+        assertThat(portOnly.separateMetricsListener()).isTrue();
+        assertThat(portOnly.metricsHost("10.0.0.5")).as("the main host, not 0.0.0.0").isEqualTo("10.0.0.5");
+        assertThat(portOnly.metricsPort()).isEqualTo(9400);
+
+        Path file = dir.resolve("metrics.yaml");
+        Files.writeString(file, String.join("\n",
+                "prefill: [http://p:1]", "decode: [http://d:1]", "prometheus-host: 0.0.0.0", ""));
+        Observability hostOnly = parse("--config", file.toString()).observability();
+        assertThat(hostOnly.metricsHost("127.0.0.1")).isEqualTo("0.0.0.0");
+        assertThat(hostOnly.metricsPort()).as("SGLang's router's default").isEqualTo(29000);
+
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--prometheus-port", "70000")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("--prometheus-port");
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
         assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-connections", "0"))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--max-connections");
@@ -314,7 +338,8 @@ class CommandLineTest {
                 "--health-check-interval-secs", "--health-check-timeout-secs", "--health-failure-threshold",
                 "--health-success-threshold", "--health-check-endpoint", "--disable-health-check",
                 "--retry-max-retries", "--retry-initial-backoff-ms", "--retry-max-backoff-ms",
-                "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries");
+                "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries", "--prometheus-host",
+                "--prometheus-port");
     }
 
     private static MiniLbConfig parse(String... args) {
