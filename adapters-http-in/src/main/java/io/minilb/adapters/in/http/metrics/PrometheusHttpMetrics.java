@@ -108,7 +108,6 @@ final class PrometheusHttpMetrics implements HttpMetrics {
         @Override
         public void completed(int status, long totalNanos, long firstByteNanos, long overheadNanos,
                 long responseBytes) {
-            requestsWith(status).inc();
             duration.observe(Unit.nanosToSeconds(totalNanos));
             if (firstByteNanos >= 0) {
                 firstByte.observe(Unit.nanosToSeconds(firstByteNanos));
@@ -119,6 +118,8 @@ final class PrometheusHttpMetrics implements HttpMetrics {
             if (responseBytes > 0) {
                 this.responseBytes.inc(responseBytes);
             }
+            // Last, so that a scrape that sees the request sees its timings too.
+            requestsWith(status).inc();
         }
 
         /** Statuses outside 100-599 (none is sent) share slot 0, labelled as they are, so nothing grows unbounded. */
