@@ -21,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -141,6 +143,29 @@ class MetricsEndpointTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"hi\"}")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         assertThat(generations.noneRouted()).isTrue();
+    }
+
+    @Test
+    void theListenerOfItsOwnClosesConnectionsBeyondItsCap() throws Exception {
+        separate = new MetricsListener("127.0.0.1", 0, metrics.endpoint());
+        separate.start();
+        List<RawHttpConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < MetricsListener.MAX_CONNECTIONS; i++) {
+                var connection = new RawHttpConnection(separate.port());
+                held.add(connection);
+                connection.send("HEAD /metrics HTTP/1.1\r\nHost: test\r\n\r\n");
+                assertThat(connection.readHead().status()).isEqualTo(200); // served, then kept open
+            }
+            try (var refused = new RawHttpConnection(separate.port())) {
+                // Without the cap it would be served, or left waiting until the read times out and fail.
+                assertThat(refused.closedOrResetByServer()).isTrue();
+            }
+        } finally {
+            for (RawHttpConnection connection : held) {
+                connection.close();
+            }
+        }
     }
 
     private String scrape() throws Exception {
