@@ -119,6 +119,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         var chosen = (PairSelection.Chosen) selection;
         BackendPair pair = chosen.pair();
         observer.pairChosen(chosen);
+        metrics.attemptSent(chosen.prefill(), chosen.decode());
         var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog, metrics);
         GenerationCall call;
         try {

@@ -30,7 +30,6 @@ final class TrackedObserver implements GenerationObserver {
         this.workers = workers;
         this.failureLog = failureLog;
         this.metrics = metrics;
-        metrics.attemptSent(workers.prefill(), workers.decode());
     }
 
     @Override

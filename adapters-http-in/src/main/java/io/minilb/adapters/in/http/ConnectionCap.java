@@ -48,10 +48,6 @@ final class ConnectionCap implements ChannelListener<AcceptingChannel<StreamConn
     private final AtomicBoolean refusing = new AtomicBoolean();
     private final Runnable onRefused;
 
-    ConnectionCap(ChannelListener<? super StreamConnection> openListener, int limit) {
-        this(openListener, limit, () -> { });
-    }
-
     /** @param onRefused runs for each connection closed because the cap is reached */
     ConnectionCap(ChannelListener<? super StreamConnection> openListener, int limit, Runnable onRefused) {
         this.openListener = openListener;

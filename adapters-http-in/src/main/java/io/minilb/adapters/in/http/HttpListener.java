@@ -32,10 +32,6 @@ final class HttpListener {
     private XnioWorker worker;
     private AcceptingChannel<StreamConnection> server;
 
-    HttpListener(HttpServerSettings settings, HttpHandler rootHandler) {
-        this(settings, rootHandler, () -> { }, Runtime.getRuntime().availableProcessors());
-    }
-
     /**
      * @param onRefused runs for each connection closed at the cap
      * @param ioThreads the threads that serve its connections
