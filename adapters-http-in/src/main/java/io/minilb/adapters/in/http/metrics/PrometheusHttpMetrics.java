@@ -21,7 +21,7 @@ final class PrometheusHttpMetrics implements HttpMetrics {
     /** A generation may stream for many minutes; a health check answers in milliseconds. */
     private static final double[] LATENCY_BUCKETS = {
         0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
-    /** mini-lb's own share of a request: tens of microseconds when idle, more when its threads queue. */
+    /** mini-lb's own share of a request: about a millisecond through simulators, more when its threads queue. */
     private static final double[] OVERHEAD_BUCKETS = {
         0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
     /** A slot per HTTP status code (100-599); slot 0 holds any other. */
@@ -93,15 +93,14 @@ final class PrometheusHttpMetrics implements HttpMetrics {
         private final String template;
         private final AtomicReferenceArray<CounterDataPoint> byStatus = new AtomicReferenceArray<>(STATUS_SLOTS);
         private final DistributionDataPoint duration;
-        private final DistributionDataPoint firstByte;
-        private final DistributionDataPoint overhead;
         private final CounterDataPoint responseBytes;
+        /** Resolved when first measured: only generation routes have them, and their series should not be empty. */
+        private volatile DistributionDataPoint firstByte;
+        private volatile DistributionDataPoint overhead;
 
         Route(String template) {
             this.template = template;
             this.duration = PrometheusHttpMetrics.this.duration.labelValues(template);
-            this.firstByte = PrometheusHttpMetrics.this.firstByte.labelValues(template);
-            this.overhead = PrometheusHttpMetrics.this.overhead.labelValues(template);
             this.responseBytes = PrometheusHttpMetrics.this.responseBytes.labelValues(template);
         }
 
@@ -110,9 +109,15 @@ final class PrometheusHttpMetrics implements HttpMetrics {
                 long responseBytes) {
             duration.observe(Unit.nanosToSeconds(totalNanos));
             if (firstByteNanos >= 0) {
+                if (firstByte == null) {
+                    firstByte = PrometheusHttpMetrics.this.firstByte.labelValues(template);
+                }
                 firstByte.observe(Unit.nanosToSeconds(firstByteNanos));
             }
             if (overheadNanos >= 0) {
+                if (overhead == null) {
+                    overhead = PrometheusHttpMetrics.this.overhead.labelValues(template);
+                }
                 overhead.observe(Unit.nanosToSeconds(overheadNanos));
             }
             if (responseBytes > 0) {
