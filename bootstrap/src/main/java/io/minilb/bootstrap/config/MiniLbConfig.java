@@ -97,17 +97,20 @@ public record MiniLbConfig(
 
     public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience, observability);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience,
+                observability);
     }
 
     public MiniLbConfig withLimits(Limits newLimits) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience, observability);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience,
+                observability);
     }
 
     public MiniLbConfig withResilience(WorkerResilience newResilience) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience, observability);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience,
+                observability);
     }
 
     public MiniLbConfig withObservability(Observability newObservability) {

@@ -28,9 +28,8 @@ public final class MetricsListener {
         var settings = new HttpServerSettings(host, port, MAX_PAYLOAD_BYTES,
                 HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT, MAX_CONNECTIONS,
                 HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES);
-        this.listener = new HttpListener(settings,
-                new TransferEncodingGuard(new RouteTable(List.of(new RouteTable.Route(METHODS, PATH, metricsEndpoint)))),
-                () -> { }, IO_THREADS);
+        var routes = new RouteTable(List.of(new RouteTable.Route(METHODS, PATH, metricsEndpoint)));
+        this.listener = new HttpListener(settings, new TransferEncodingGuard(routes), () -> { }, IO_THREADS);
     }
 
     public void start() {

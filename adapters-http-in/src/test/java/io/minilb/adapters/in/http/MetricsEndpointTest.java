@@ -78,7 +78,8 @@ class MetricsEndpointTest {
                 HttpResponse.BodyHandlers.ofString());
         FakeGenerations.Generation generation = generations.next();
         generation.observer.onDispatched();
-        generation.observer.onResponse(200, "application/json", "{\"text\": \"hello\"}".getBytes(StandardCharsets.UTF_8));
+        byte[] answer = "{\"text\": \"hello\"}".getBytes(StandardCharsets.UTF_8);
+        generation.observer.onResponse(200, "application/json", answer);
         assertThat(response.get().statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape())
