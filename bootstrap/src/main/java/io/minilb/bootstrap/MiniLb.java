@@ -6,19 +6,23 @@ import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
 import com.google.inject.spi.Message;
+import io.minilb.adapters.in.http.MetricsListener;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
+import io.minilb.adapters.in.http.metrics.PrometheusMetrics;
 import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.application.health.HealthCheckRounds;
 import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.PrometheusSettings;
 import io.minilb.bootstrap.wiring.MiniLbModule;
 import io.minilb.domain.PrefillWorker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,6 +55,7 @@ public final class MiniLb implements AutoCloseable {
     private final ServingState state;
     private final FatalErrorWatch fatalErrors;
     private final HealthCheckRounds healthChecks;
+    private final MetricsListener metricsListener;
 
     private MiniLb(MiniLbConfig config, Injector injector, Consumer<String> onFatal) {
         this.config = config;
@@ -58,6 +63,11 @@ public final class MiniLb implements AutoCloseable {
         this.backendClient = injector.getInstance(CloseableHttpAsyncClient.class);
         this.state = injector.getInstance(ServingState.class);
         this.healthChecks = injector.getInstance(HealthCheckRounds.class);
+        PrometheusSettings prometheus = config.prometheus();
+        this.metricsListener = prometheus.separateMetricsListener()
+                ? new MetricsListener(prometheus.metricsHost(config.host()), prometheus.metricsPort(),
+                        injector.getInstance(PrometheusMetrics.class).endpoint())
+                : null;
         this.fatalErrors = new FatalErrorWatch(state, () -> backendClient.getStatus() == IOReactorStatus.ACTIVE,
                 FATAL_ERROR_CHECK_PERIOD, onFatal);
     }
@@ -94,6 +104,11 @@ public final class MiniLb implements AutoCloseable {
         return server.port();
     }
 
+    /** The port of the metrics listener of its own ({@code --prometheus-port}), when there is one. */
+    public OptionalInt metricsPort() {
+        return metricsListener == null ? OptionalInt.empty() : OptionalInt.of(metricsListener.port());
+    }
+
     /** Base URL for clients, e.g. {@code http://127.0.0.1:8080}. */
     public String url() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
@@ -119,6 +134,9 @@ public final class MiniLb implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        if (metricsListener != null) {
+            metricsListener.stop();
+        }
         BackendHttpClients.stop(backendClient);
         LOG.info("mini-lb stopped");
     }
@@ -131,6 +149,9 @@ public final class MiniLb implements AutoCloseable {
             healthChecks.close();
             BackendHttpClients.stop(backendClient);
             throw new PortUnavailableException(config.host(), config.port(), e);
+        }
+        if (metricsListener != null) {
+            listenForScrapes();
         }
         LOG.info("mini-lb {} listening on {}; prefill [{}]; decode [{}]; policy prefill={} decode={}; "
                         + "request timeout {} s",
@@ -157,6 +178,21 @@ public final class MiniLb implements AutoCloseable {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    private void listenForScrapes() {
+        PrometheusSettings prometheus = config.prometheus();
+        try {
+            metricsListener.start();
+        } catch (RuntimeException e) {
+            server.stop();
+            healthChecks.close();
+            BackendHttpClients.stop(backendClient);
+            throw new PortUnavailableException(prometheus.metricsHost(config.host()), prometheus.metricsPort(),
+                    "--prometheus-port", e);
+        }
+        LOG.info("metrics also on http://{}:{}/metrics", prometheus.metricsHost(config.host()),
+                metricsListener.port());
     }
 
     /**

@@ -6,8 +6,13 @@ public final class PortUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     PortUnavailableException(String host, int port, Throwable cause) {
+        this(host, port, "--port", cause);
+    }
+
+    /** @param flag the flag that picks this port */
+    PortUnavailableException(String host, int port, String flag, Throwable cause) {
         super("cannot listen on " + host + ":" + port + " (" + rootMessage(cause)
-                + "); is another process using the port? Pick another with --port", cause);
+                + "); is another process using the port? Pick another with " + flag, cause);
     }
 
     private static String rootMessage(Throwable error) {

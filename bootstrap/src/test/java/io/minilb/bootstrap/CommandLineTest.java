@@ -9,6 +9,7 @@ import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.Observability;
+import io.minilb.bootstrap.config.PrometheusSettings;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.bootstrap.wiring.PolicyNames;
 import io.minilb.domain.DecodeWorker;
@@ -245,6 +246,29 @@ class CommandLineTest {
     }
 
     @Test
+    void metricsListenerTakesSglangRoutersFlagsButOnlyWhenAsked() throws IOException {
+        PrometheusSettings defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1").prometheus();
+        assertThat(defaults.separateMetricsListener()).as("/metrics on the main port only").isFalse();
+
+        PrometheusSettings portOnly = parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--host", "10.0.0.5", "--prometheus-port", "9400").prometheus();
+        assertThat(portOnly.separateMetricsListener()).isTrue();
+        assertThat(portOnly.metricsHost("10.0.0.5")).as("the main host, not 0.0.0.0").isEqualTo("10.0.0.5");
+        assertThat(portOnly.metricsPort()).isEqualTo(9400);
+
+        Path file = dir.resolve("metrics.yaml");
+        Files.writeString(file, String.join("\n",
+                "prefill: [http://p:1]", "decode: [http://d:1]", "prometheus-host: 0.0.0.0", ""));
+        PrometheusSettings hostOnly = parse("--config", file.toString()).prometheus();
+        assertThat(hostOnly.metricsHost("127.0.0.1")).isEqualTo("0.0.0.0");
+        assertThat(hostOnly.metricsPort()).as("SGLang's router's default").isEqualTo(29000);
+
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--prometheus-port", "70000")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("--prometheus-port");
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
         assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-connections", "0"))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--max-connections");
@@ -353,7 +377,8 @@ class CommandLineTest {
                 "--health-check-interval-secs", "--health-check-timeout-secs", "--health-failure-threshold",
                 "--health-success-threshold", "--health-check-endpoint", "--disable-health-check",
                 "--retry-max-retries", "--retry-initial-backoff-ms", "--retry-max-backoff-ms",
-                "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries");
+                "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries", "--prometheus-host",
+                "--prometheus-port");
     }
 
     @Test

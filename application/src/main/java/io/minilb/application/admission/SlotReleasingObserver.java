@@ -24,6 +24,16 @@ final class SlotReleasingObserver implements GenerationObserver {
     }
 
     @Override
+    public void onDispatched() {
+        client.onDispatched();
+    }
+
+    @Override
+    public void onRouted(String prefillUrl, String decodeUrl, int attempt) {
+        client.onRouted(prefillUrl, decodeUrl, attempt);
+    }
+
+    @Override
     public void onStreamStart() {
         client.onStreamStart();
     }

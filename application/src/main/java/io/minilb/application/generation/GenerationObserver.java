@@ -3,9 +3,17 @@ package io.minilb.application.generation;
 /**
  * Receives the outcome of one generation, from whichever thread the backend answers on. Exactly
  * one of these sequences happens: {@code onResponse}; {@code onFailure}; or {@code onStreamStart},
- * any number of {@code onFrame}, then {@code onStreamEnd} or {@code onFailure}.
+ * any number of {@code onFrame}, then {@code onStreamEnd} or {@code onFailure}. An observer that wraps another
+ * passes every event on, the default methods included.
  */
 public interface GenerationObserver {
+
+    /**
+     * Both legs of an attempt were handed to the HTTP client: from here on the generation waits on servers. Called
+     * once per attempt, before any of its other events; only timing depends on it.
+     */
+    default void onDispatched() {
+    }
 
     /** A whole response: the decode's status and body (logprobs merged when asked for). */
     void onResponse(int status, String contentType, byte[] body);

@@ -73,6 +73,11 @@ public final class RequestLogging {
             public void onRouted(String prefillUrl, String decodeUrl, int attempt) {
                 run(context, () -> delegate.onRouted(prefillUrl, decodeUrl, attempt));
             }
+
+            @Override
+            public void onDispatched() {
+                run(context, delegate::onDispatched);
+            }
         };
     }
 }

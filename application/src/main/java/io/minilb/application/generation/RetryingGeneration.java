@@ -1,6 +1,7 @@
 package io.minilb.application.generation;
 
 import io.minilb.application.port.out.DelayScheduler;
+import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.domain.retry.Deadline;
 import io.minilb.domain.selection.PairSelection;
 import java.time.Duration;
@@ -37,6 +38,7 @@ final class RetryingGeneration implements GenerationCall {
     private final Retries retries;
     private final Runnable onEnd;
     private final FailureLog failureLog;
+    private final RoutingMetrics metrics;
 
     // Guarded by this.
     private final Set<String> avoid = new HashSet<>();
@@ -50,7 +52,7 @@ final class RetryingGeneration implements GenerationCall {
     private boolean ended;
 
     RetryingGeneration(GenerationRequest request, GenerationObserver client, Attempts attempts, Deadline deadline,
-            Retries retries, Runnable onEnd, FailureLog failureLog) {
+            Retries retries, Runnable onEnd, FailureLog failureLog, RoutingMetrics metrics) {
         this.request = request;
         this.client = client;
         this.attempts = attempts;
@@ -58,6 +60,7 @@ final class RetryingGeneration implements GenerationCall {
         this.retries = retries;
         this.onEnd = onEnd;
         this.failureLog = failureLog;
+        this.metrics = metrics;
     }
 
     /** Starts the first attempt on the caller's thread; what the backend throws then reaches the caller. */
@@ -187,8 +190,9 @@ final class RetryingGeneration implements GenerationCall {
             retriedAttempts.add(failed.number + ": " + failed.pair + " " + failure.kind().type()
                     + " (" + failure.message() + ")");
             pending = retries.scheduler().schedule(wait, this::startLaterAttempt);
-            return true;
         }
+        metrics.retried(failure.kind());
+        return true;
     }
 
     private void deliverFailure(GenerationFailure failure) {
@@ -238,6 +242,11 @@ final class RetryingGeneration implements GenerationCall {
             this.chosen = pair;
             this.pair = "prefill " + pair.prefill().url() + ", decode " + pair.decode().url();
             client.onRouted(pair.prefill().url(), pair.decode().url(), number);
+        }
+
+        @Override
+        public void onDispatched() {
+            client.onDispatched();
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.minilb.application.generation;
 import io.minilb.application.lifecycle.ServingState;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.domain.BackendPair;
 import io.minilb.domain.BootstrapAssignment;
 import io.minilb.domain.BootstrapRoom;
@@ -52,6 +53,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
     private final Duration requestTimeout;
     private final Retries retries;
     private final UnansweredAttempts unanswered;
+    private final RoutingMetrics metrics;
 
     /**
      * @param clock paces the failure log lines (one per server and kind of failure every 10 s) and measures each
@@ -70,6 +72,22 @@ public final class RouteGeneration implements RouteGenerationUseCase {
             Duration requestTimeout,
             Retries retries,
             UnansweredAttempts unanswered) {
+        this(workers, pairSelector, roomAllocator, backend, inFlight, clock, requestTimeout, retries, unanswered,
+                RoutingMetrics.NONE);
+    }
+
+    /** As the other constructor, reporting each attempt's outcome to {@code metrics}. */
+    public RouteGeneration(
+            WorkerRegistry workers,
+            PairSelector pairSelector,
+            RoomAllocator roomAllocator,
+            InferenceBackend backend,
+            ServingState inFlight,
+            MonotonicClock clock,
+            Duration requestTimeout,
+            Retries retries,
+            UnansweredAttempts unanswered,
+            RoutingMetrics metrics) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.pairSelector = Objects.requireNonNull(pairSelector, "pairSelector");
         this.roomAllocator = Objects.requireNonNull(roomAllocator, "roomAllocator");
@@ -80,12 +98,13 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.retries = Objects.requireNonNull(retries, "retries");
         this.unanswered = Objects.requireNonNull(unanswered, "unanswered");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
     public GenerationCall route(GenerationRequest request, GenerationObserver observer) {
         var generation = new RetryingGeneration(request, observer, this::attempt, Deadline.after(clock, requestTimeout),
-                retries, inFlight::requestFinished, failureLog);
+                retries, inFlight::requestFinished, failureLog, metrics);
         inFlight.requestStarted();
         RequestLogging.run(request.context(), generation::start);
         return generation;
@@ -106,7 +125,8 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         var chosen = (PairSelection.Chosen) selection;
         BackendPair pair = chosen.pair();
         observer.pairChosen(chosen);
-        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog);
+        metrics.attemptSent(chosen.prefill(), chosen.decode());
+        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog, metrics);
         UnansweredAttempts.Waiting waiting =
                 unanswered.track(chosen, RequestLogging.observer(request.context(), tracked));
         GenerationCall call;
@@ -149,6 +169,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         String message = "no " + side.label() + " server is available (" + reasons + ")";
         failureLog.log("no " + side.label(), suppressed -> LOG.warn("{} refused: {}{}",
                 request.endpoint().path(), message, FailureLog.suppressedNote(suppressed)));
+        metrics.refused(none.role());
         observer.onFailure(new GenerationFailure(side, GenerationFailure.Kind.NO_AVAILABLE_WORKER, message));
     }
 

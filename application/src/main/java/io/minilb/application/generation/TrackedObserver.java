@@ -1,5 +1,6 @@
 package io.minilb.application.generation;
 
+import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.domain.selection.PairSelection;
 import io.minilb.domain.worker.LiveWorker;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,14 +20,21 @@ final class TrackedObserver implements GenerationObserver {
     private final Endpoint endpoint;
     private final PairSelection.Chosen workers;
     private final FailureLog failureLog;
+    private final RoutingMetrics metrics;
     private final AtomicBoolean finished = new AtomicBoolean();
 
     TrackedObserver(GenerationObserver delegate, Endpoint endpoint, PairSelection.Chosen workers,
-            FailureLog failureLog) {
+            FailureLog failureLog, RoutingMetrics metrics) {
         this.delegate = delegate;
         this.endpoint = endpoint;
         this.workers = workers;
         this.failureLog = failureLog;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onDispatched() {
+        delegate.onDispatched();
     }
 
     @Override
@@ -38,6 +46,7 @@ final class TrackedObserver implements GenerationObserver {
             failureLog.log(url + " HTTP " + status, suppressed -> LOG.warn("{} failed: decode answered HTTP {} (server {}){}",
                     endpoint.path(), status, url, FailureLog.suppressedNote(suppressed)));
             recordFailure(workers.decode());
+            metrics.attemptFailed(workers.decode(), GenerationFailure.Kind.UPSTREAM_ERROR);
         } else if (status < 400) {
             recordSuccess();
         }
@@ -76,6 +85,7 @@ final class TrackedObserver implements GenerationObserver {
         if (failure.kind().isWorkersFault()) {
             recordFailure(failed);
         }
+        metrics.attemptFailed(failed, failure.kind());
         try {
             delegate.onFailure(failure);
         } finally {

@@ -131,6 +131,12 @@ public final class UnansweredAttempts {
             return true;
         }
 
+        /** Not an answer: both legs were only handed to the HTTP client. */
+        @Override
+        public void onDispatched() {
+            delegate.onDispatched();
+        }
+
         @Override
         public void onResponse(int status, String contentType, byte[] body) {
             if (heard()) {

@@ -7,6 +7,7 @@ import io.minilb.bootstrap.config.ConfigFile;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
+import io.minilb.bootstrap.config.PrometheusSettings;
 import io.minilb.bootstrap.config.Observability;
 import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerResilience;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -235,6 +237,15 @@ public final class MiniLbCommand {
             description = "Requests admitted per second, in bursts of up to N; 0: no rate limit (default: 0).")
     Long rateLimitTokensPerSecond;
 
+    @Option(names = "--prometheus-host", paramLabel = "HOST",
+            description = "Also serve /metrics on a listener of its own at this address (default: --host).")
+    String prometheusHost;
+
+    @Option(names = "--prometheus-port", paramLabel = "PORT",
+            description = "Also serve /metrics on a listener of its own at this port (default: 29000 when "
+                    + "--prometheus-host is given; /metrics is always on --port too).")
+    Integer prometheusPort;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -257,7 +268,8 @@ public final class MiniLbCommand {
                 resilience(file).withRetry(retry(file)))
                 .withObservability(observability(file))
                 .withAccessKeys(accessKeys(file))
-                .withAdmission(admission(file));
+                .withAdmission(admission(file))
+                .withPrometheus(prometheus(file));
     }
 
     private Observability observability(ConfigFile file) {
@@ -313,6 +325,16 @@ public final class MiniLbCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }
+    }
+
+    private PrometheusSettings prometheus(ConfigFile file) {
+        Optional<Long> metricsPort = first(prometheusPort == null ? null : prometheusPort.longValue(),
+                file.number("prometheus-port"));
+        if (metricsPort.isPresent() && (metricsPort.get() < 0 || metricsPort.get() > 65_535)) {
+            throw new InvalidConfigurationException("--prometheus-port " + metricsPort.get() + " is outside 0-65535");
+        }
+        return new PrometheusSettings(first(prometheusHost, file.text("prometheus-host")),
+                metricsPort.map(port -> OptionalInt.of(port.intValue())).orElse(OptionalInt.empty()));
     }
 
     private RetrySettings retry(ConfigFile file) {

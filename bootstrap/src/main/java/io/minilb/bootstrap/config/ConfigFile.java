@@ -38,7 +38,8 @@ public final class ConfigFile {
             "request-id-headers", "forward-headers", "worker-api-key", "disable-access-log", "log-json",
             "log-level",
             "api-key", "api-key-file", "admin-api-key", "admin-api-key-file",
-            "max-concurrent-requests", "queue-size", "queue-timeout-secs", "rate-limit-tokens-per-second"));
+            "max-concurrent-requests", "queue-size", "queue-timeout-secs", "rate-limit-tokens-per-second",
+            "prometheus-host", "prometheus-port"));
 
     private final Path path;
     private final JsonNode root;

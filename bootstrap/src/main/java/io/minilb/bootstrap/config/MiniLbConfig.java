@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * @param observability request ids, forwarded headers, the worker key, the access log and log format
  * @param accessKeys the keys clients must present (none: every route open)
  * @param admission how many generations run at once, how many wait, how fast they are admitted
+ * @param prometheus where {@code /metrics} is served besides the main port
  */
 public record MiniLbConfig(
         String host,
@@ -36,7 +37,8 @@ public record MiniLbConfig(
         WorkerResilience resilience,
         Observability observability,
         AccessKeys accessKeys,
-        AdmissionSettings admission) {
+        AdmissionSettings admission,
+        PrometheusSettings prometheus) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -54,6 +56,7 @@ public record MiniLbConfig(
         Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(accessKeys, "accessKeys");
         Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(prometheus, "prometheus");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
@@ -74,7 +77,7 @@ public record MiniLbConfig(
     public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
             String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
         this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
-                Observability.defaults(), AccessKeys.none(), AdmissionSettings.defaults());
+                Observability.defaults(), AccessKeys.none(), AdmissionSettings.defaults(), PrometheusSettings.defaults());
     }
 
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
@@ -130,6 +133,10 @@ public record MiniLbConfig(
         return copy(settings -> settings.admission = newAdmission);
     }
 
+    public MiniLbConfig withPrometheus(PrometheusSettings newPrometheus) {
+        return copy(settings -> settings.prometheus = newPrometheus);
+    }
+
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
         return withLimits(limits.withMaxPayloadBytes(bytes));
     }
@@ -159,6 +166,7 @@ public record MiniLbConfig(
         private Observability observability;
         private AccessKeys accessKeys;
         private AdmissionSettings admission;
+        private PrometheusSettings prometheus;
 
         private Settings(MiniLbConfig config) {
             host = config.host;
@@ -173,11 +181,12 @@ public record MiniLbConfig(
             observability = config.observability;
             accessKeys = config.accessKeys;
             admission = config.admission;
+            prometheus = config.prometheus;
         }
 
         private MiniLbConfig build() {
             return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
-                    resilience, observability, accessKeys, admission);
+                    resilience, observability, accessKeys, admission, prometheus);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.workers.ManageWorkers;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.bootstrap.ExecutorRoundScheduler;
@@ -84,11 +85,11 @@ public final class ApplicationModule extends AbstractModule {
     @Singleton
     AdmissionControl admissionControl(WorkerRegistry workers, PairSelector pairs, RoomAllocator rooms,
             InferenceBackend backend, ServingState state, MiniLbConfig config, RandomSource random,
-            UnansweredAttempts unanswered) {
+            UnansweredAttempts unanswered, RoutingMetrics metrics) {
         var scheduler = new SharedDelayScheduler();
         var retries = new Retries(config.resilience().retry(), random, scheduler);
         var routing = new RouteGeneration(workers, pairs, rooms, backend, state, MonotonicClock.SYSTEM,
-                config.requestTimeout(), retries, unanswered);
+                config.requestTimeout(), retries, unanswered, metrics);
         return new AdmissionControl(routing, config.admission(), MonotonicClock.SYSTEM, scheduler);
     }
 

@@ -6,7 +6,9 @@ import com.google.inject.Singleton;
 import io.minilb.adapters.in.http.HttpServerSettings;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
 import io.minilb.adapters.in.http.RequestContextSettings;
+import io.minilb.adapters.in.http.metrics.PrometheusMetrics;
 import io.minilb.adapters.out.http.BackendClientSettings;
+import io.minilb.adapters.out.http.BackendConnections;
 import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.adapters.out.http.HttpClientInferenceBackend;
 import io.minilb.adapters.out.http.HttpClientWorkerAdminClient;
@@ -20,21 +22,47 @@ import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.application.port.out.WorkerProbe;
 import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.Observability;
+import io.minilb.domain.worker.WorkerRegistry;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 
 /** Undertow in front, one pooled HttpClient 5 behind. */
 public final class HttpAdaptersModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CloseableHttpAsyncClient backendHttpClient(MiniLbConfig config) {
-        return BackendHttpClients.start(BackendClientSettings.forClientConnections(config.limits().maxConnections()));
+    PoolingAsyncClientConnectionManager backendConnectionPool(MiniLbConfig config) {
+        return BackendHttpClients.pool(BackendClientSettings.forClientConnections(config.limits().maxConnections()));
+    }
+
+    @Provides
+    @Singleton
+    CloseableHttpAsyncClient backendHttpClient(MiniLbConfig config, PoolingAsyncClientConnectionManager pool) {
+        return BackendHttpClients.start(
+                BackendClientSettings.forClientConnections(config.limits().maxConnections()), pool);
+    }
+
+    /** Reads the workers and the backend pool when scraped. */
+    @Provides
+    @Singleton
+    PrometheusMetrics metrics(WorkerRegistry workers, PoolingAsyncClientConnectionManager pool) {
+        var metrics = new PrometheusMetrics(workers);
+        var connections = new BackendConnections(pool);
+        metrics.backendConnections(connections::leased, connections::idle);
+        return metrics;
+    }
+
+    @Provides
+    @Singleton
+    RoutingMetrics routingMetrics(PrometheusMetrics metrics) {
+        return metrics.routing();
     }
 
     /** The worker key, when there is one, on every call to the servers. */
@@ -86,10 +114,11 @@ public final class HttpAdaptersModule extends AbstractModule {
     @Singleton
     MiniLbHttpServer httpServer(RouteGenerationUseCase routing, ClusterAdminUseCase admin,
             ManageWorkersUseCase workers, ServingState state, MiniLbConfig config, MemoryBudget budget,
-            RequestContextSettings requestContext) {
+            RequestContextSettings requestContext, PrometheusMetrics metrics) {
         Limits limits = config.limits();
         return new MiniLbHttpServer(routing, admin, workers, state, new HttpServerSettings(config.host(), config.port(),
                 limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
-                limits.streamBufferBytes()), budget, requestContext, config.accessKeys());
+                limits.streamBufferBytes()), budget, requestContext, config.accessKeys(), metrics.http(),
+                metrics.endpoint());
     }
 }

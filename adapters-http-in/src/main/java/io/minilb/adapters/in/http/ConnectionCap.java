@@ -46,10 +46,18 @@ final class ConnectionCap implements ChannelListener<AcceptingChannel<StreamConn
     private final int limit;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean refusing = new AtomicBoolean();
+    private final Runnable onRefused;
 
-    ConnectionCap(ChannelListener<? super StreamConnection> openListener, int limit) {
+    /** @param onRefused runs for each connection closed because the cap is reached */
+    ConnectionCap(ChannelListener<? super StreamConnection> openListener, int limit, Runnable onRefused) {
         this.openListener = openListener;
         this.limit = limit;
+        this.onRefused = onRefused;
+    }
+
+    /** The client connections open now. */
+    int open() {
+        return open.get();
     }
 
     /** The configured cap, lowered to what this process's descriptor limit allows. */
@@ -87,6 +95,7 @@ final class ConnectionCap implements ChannelListener<AcceptingChannel<StreamConn
         }
         if (!tryOpen()) {
             IoUtils.safeClose(connection);
+            onRefused.run();
             if (refusing.compareAndSet(false, true)) {
                 LOG.warn("{} client connections are open, the limit: new connections are closed until some end", limit);
             }

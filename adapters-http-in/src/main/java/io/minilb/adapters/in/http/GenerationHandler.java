@@ -36,6 +36,10 @@ final class GenerationHandler implements HttpHandler {
     }
 
     private void onBody(HttpServerExchange exchange, byte[] body) {
+        RequestTimeline timeline = RequestTimeline.of(exchange);
+        if (timeline != null) {
+            timeline.bodyReceived();
+        }
         GenerationRequest request;
         try {
             request = GenerationBodyParser.parse(endpoint, body).withContext(RequestContextHandler.context(exchange));

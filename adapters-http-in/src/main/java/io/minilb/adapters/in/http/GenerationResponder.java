@@ -27,12 +27,17 @@ final class GenerationResponder implements GenerationObserver {
 
     private final HttpServerExchange exchange;
     private final EventStreamWriter stream;
+    /** Read on backend threads, so taken from the exchange once, on its IO thread. */
+    private final RequestTimeline timeline;
+    private boolean framed;
     private volatile boolean streaming;
     private volatile boolean outcomeArrived;
 
     private GenerationResponder(HttpServerExchange exchange, int streamBufferBytes) {
         this.exchange = exchange;
         this.stream = new EventStreamWriter(exchange, streamBufferBytes, () -> Responses.dropClient(exchange));
+        RequestTimeline measured = RequestTimeline.of(exchange);
+        this.timeline = measured != null ? measured : new RequestTimeline(System.nanoTime());
     }
 
     /** Routes the request and ties the call to the exchange. Runs on the exchange's IO thread. */
@@ -59,15 +64,24 @@ final class GenerationResponder implements GenerationObserver {
     }
 
     @Override
+    public void onDispatched() {
+        timeline.dispatched();
+    }
+
+    @Override
     public void onResponse(int status, String contentType, byte[] body) {
         outcomeArrived = true;
+        timeline.upstreamDone();
         BodyReservation reservation = exchange.getAttachment(BodyReservation.KEY);
         if (reservation != null && !reservation.holdAnswer(body.length)) {
             onIoThread(() -> Responses.error(exchange, 503, ErrorBody.OVERLOADED, "the answer (" + body.length
                     + " bytes) does not fit mini-lb's memory budget (--max-buffered-bytes) now; retry later"));
             return;
         }
-        onIoThread(() -> Responses.send(exchange, status, contentType, body));
+        onIoThread(() -> {
+            timeline.firstByte();
+            Responses.send(exchange, status, contentType, body);
+        });
     }
 
     @Override
@@ -81,20 +95,28 @@ final class GenerationResponder implements GenerationObserver {
         stream.open();
     }
 
+    /** Frames come one at a time from the backend, so {@code framed} needs no lock. */
     @Override
     public void onFrame(byte[] frame) {
+        if (!framed) {
+            framed = true;
+            timeline.firstByte();
+        }
         stream.write(frame);
     }
 
     @Override
     public void onStreamEnd() {
         outcomeArrived = true;
+        timeline.upstreamDone();
         stream.close();
     }
 
     @Override
     public void onFailure(GenerationFailure failure) {
         outcomeArrived = true;
+        timeline.upstreamDone();
+        timeline.failed(failure.kind().type());
         ObjectNode error = ErrorBody.of(failure);
         if (streaming) {
             // Ends the stream the way SGLang ends a failed one, so clients stop reading.
@@ -103,6 +125,7 @@ final class GenerationResponder implements GenerationObserver {
             stream.close();
         } else {
             onIoThread(() -> {
+                timeline.firstByte();
                 if (failure.kind() == GenerationFailure.Kind.QUEUE_FULL) {
                     // A slot or a token frees within about a second at the limits mini-lb is run with.
                     exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);

@@ -28,15 +28,26 @@ final class HttpListener {
 
     private final HttpServerSettings settings;
     private final ConnectionCap cap;
+    private final int ioThreads;
     private XnioWorker worker;
     private AcceptingChannel<StreamConnection> server;
 
-    HttpListener(HttpServerSettings settings, HttpHandler rootHandler) {
+    /**
+     * @param onRefused runs for each connection closed at the cap
+     * @param ioThreads the threads that serve its connections
+     */
+    HttpListener(HttpServerSettings settings, HttpHandler rootHandler, Runnable onRefused, int ioThreads) {
         this.settings = settings;
+        this.ioThreads = ioThreads;
         var openListener = new HttpOpenListener(
                 new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4), undertowOptions(settings));
         openListener.setRootHandler(rootHandler);
-        this.cap = new ConnectionCap(openListener, ConnectionCap.forThisProcess(settings.maxConnections()));
+        this.cap = new ConnectionCap(openListener, ConnectionCap.forThisProcess(settings.maxConnections()), onRefused);
+    }
+
+    /** The client connections open now. */
+    int openConnections() {
+        return cap.open();
     }
 
     private static OptionMap undertowOptions(HttpServerSettings settings) {
@@ -55,7 +66,7 @@ final class HttpListener {
     synchronized void start() {
         try {
             worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
-                    .set(Options.WORKER_IO_THREADS, Runtime.getRuntime().availableProcessors())
+                    .set(Options.WORKER_IO_THREADS, ioThreads)
                     .set(Options.WORKER_TASK_CORE_THREADS, 1) // nothing is dispatched to worker threads
                     .set(Options.WORKER_TASK_MAX_THREADS, 1)
                     .set(Options.TCP_NODELAY, true)

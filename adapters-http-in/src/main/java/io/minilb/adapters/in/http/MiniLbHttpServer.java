@@ -47,12 +47,16 @@ public final class MiniLbHttpServer {
             HttpServerSettings settings,
             MemoryBudget memoryBudget) {
         this(generations, admin, workers, servingState, settings, memoryBudget, RequestContextSettings.defaults(),
-                AccessKeys.none());
+                AccessKeys.none(), HttpMetrics.NONE, null);
     }
 
     /**
+     * As the other constructor, with request ids, keys and metrics.
+     *
      * @param requestContext request ids, forwarded headers and the access log
      * @param accessKeys the keys every route is guarded with, by its {@link RouteAccess} class
+     * @param metrics records every request and connection
+     * @param metricsEndpoint serves {@code GET /metrics}, or null for no such route
      */
     public MiniLbHttpServer(
             RouteGenerationUseCase generations,
@@ -62,7 +66,9 @@ public final class MiniLbHttpServer {
             HttpServerSettings settings,
             MemoryBudget memoryBudget,
             RequestContextSettings requestContext,
-            AccessKeys accessKeys) {
+            AccessKeys accessKeys,
+            HttpMetrics metrics,
+            HttpHandler metricsEndpoint) {
         Objects.requireNonNull(accessKeys, "accessKeys");
         Objects.requireNonNull(generations, "generations");
         Objects.requireNonNull(requestContext, "requestContext");
@@ -73,12 +79,17 @@ public final class MiniLbHttpServer {
         Objects.requireNonNull(memoryBudget, "memoryBudget");
         List<Route> table = routes(generations, admin, servingState, settings, memoryBudget);
         table.addAll(WorkerRoutes.routes(workers, settings, memoryBudget));
-        HttpHandler routes = new RouteTable(AccessGuard.guardAll(table, accessKeys));
+        if (metricsEndpoint != null) {
+            table.add(new Route(MetricsListener.METHODS, MetricsListener.PATH, metricsEndpoint));
+        }
+        HttpHandler routes = new RouteTable(AccessGuard.guardAll(table, accessKeys), metrics);
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl
         // sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
         // The request context comes before anything that may answer, so every answer carries the request id.
         this.listener = new HttpListener(settings, new RequestContextHandler(requestContext,
-                new TransferEncodingGuard(new HttpContinueReadHandler(routes))));
+                new MeasuredExchanges(metrics, new TransferEncodingGuard(new HttpContinueReadHandler(routes)))),
+                () -> metrics.rejected(Rejection.CONNECTION_CAP), Runtime.getRuntime().availableProcessors());
+        metrics.clientConnections(listener::openConnections);
     }
 
     private static List<Route> routes(RouteGenerationUseCase generations, ClusterAdminUseCase admin,

@@ -32,7 +32,16 @@ final class Responses {
     }
 
     static void error(HttpServerExchange exchange, int status, String type, String message) {
+        markFailed(exchange, type);
         json(exchange, status, ErrorBody.of(type, message));
+    }
+
+    /** Tells the request's metrics it was answered with an error of this type. */
+    static void markFailed(HttpServerExchange exchange, String type) {
+        RequestTimeline timeline = RequestTimeline.of(exchange);
+        if (timeline != null) {
+            timeline.failed(type);
+        }
     }
 
     /** Gives up on a client that is gone: closes its connection and ends the exchange, firing its listeners. */

@@ -5,6 +5,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
@@ -31,7 +32,12 @@ public final class BackendHttpClients {
 
     /** A started client; the caller ends it with {@link #stop} on shutdown. */
     public static CloseableHttpAsyncClient start(BackendClientSettings settings) {
-        var connections = PoolingAsyncClientConnectionManagerBuilder.create()
+        return start(settings, pool(settings));
+    }
+
+    /** The connection pool a client of these settings uses; {@link BackendConnections} counts its connections. */
+    public static PoolingAsyncClientConnectionManager pool(BackendClientSettings settings) {
+        return PoolingAsyncClientConnectionManagerBuilder.create()
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
                 .setMaxConnPerRoute(settings.maxConnectionsPerRoute())
                 .setMaxConnTotal(settings.maxConnectionsTotal())
@@ -42,6 +48,11 @@ public final class BackendHttpClients {
                         .build())
                 .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                 .build();
+    }
+
+    /** As {@link #start(BackendClientSettings)}, over a pool from {@link #pool}, which the client then owns. */
+    public static CloseableHttpAsyncClient start(
+            BackendClientSettings settings, PoolingAsyncClientConnectionManager connections) {
         CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(connections)
                 .setIOReactorConfig(IOReactorConfig.custom()

@@ -104,6 +104,7 @@ final class PairedExchange implements GenerationCall {
         });
         prefill.start(client, prefillUri, body, headers, context);
         decode.start(client, decodeUri, body, headers, context);
+        observer.onDispatched();
     }
 
     @Override
