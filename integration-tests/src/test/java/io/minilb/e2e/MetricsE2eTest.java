@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.bootstrap.MiniLb;
 import io.minilb.bootstrap.config.MiniLbConfig;
-import io.minilb.bootstrap.config.Observability;
+import io.minilb.bootstrap.config.PrometheusSettings;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
@@ -52,7 +52,7 @@ class MetricsE2eTest {
                                 Duration.ofMinutes(5)))
                         .withHealth(new HealthThresholds(1, 1),
                                 HealthCheckSettings.defaults().withInterval(Duration.ofSeconds(1))))
-                .withObservability(new Observability(Optional.of("127.0.0.1"), OptionalInt.of(0)))));
+                .withPrometheus(new PrometheusSettings(Optional.of("127.0.0.1"), OptionalInt.of(0)))));
         String prefillLabels = labels(prefill, "prefill");
         String victimLabels = labels(victim, "decode");
 
