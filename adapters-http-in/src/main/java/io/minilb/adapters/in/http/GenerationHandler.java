@@ -38,7 +38,7 @@ final class GenerationHandler implements HttpHandler {
     private void onBody(HttpServerExchange exchange, byte[] body) {
         GenerationRequest request;
         try {
-            request = GenerationBodyParser.parse(endpoint, body);
+            request = GenerationBodyParser.parse(endpoint, body, RoutingKeyHeader.from(exchange.getRequestHeaders()));
         } catch (InvalidRequestException e) {
             Responses.error(exchange, 400, ErrorBody.INVALID_REQUEST, e.getMessage());
             return;
