@@ -31,7 +31,10 @@ public final class ConfigFile {
             "health-success-threshold", "health-check-endpoint", "disable-health-check",
 
             "retry-max-retries", "retry-initial-backoff-ms", "retry-max-backoff-ms", "retry-backoff-multiplier",
-            "retry-jitter-factor", "disable-retries"));
+            "retry-jitter-factor", "disable-retries",
+
+            "cache-threshold", "balance-abs-threshold", "balance-rel-threshold", "eviction-interval",
+            "max-tree-size", "prefix-token-count"));
 
     private final Path path;
     private final JsonNode root;

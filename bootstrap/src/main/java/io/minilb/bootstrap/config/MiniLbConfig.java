@@ -15,8 +15,10 @@ import java.util.stream.Stream;
  * from flags and a YAML file.
  *
  * @param port 0 picks a free port (see {@code MiniLb.port()})
- * @param prefillPolicy a selection policy name: {@code random} or {@code round_robin}
+ * @param prefillPolicy a selection policy name: {@code random}, {@code round_robin}, {@code power_of_two},
+ *     {@code least_load}, {@code cache_aware}, {@code consistent_hashing} or {@code prefix_hash}
  * @param resilience when a worker counts as failing (circuit breaker, health thresholds)
+ * @param routing tuning of the prompt- and load-aware policies
  */
 public record MiniLbConfig(
         String host,
@@ -27,7 +29,8 @@ public record MiniLbConfig(
         String decodePolicy,
         Timeouts timeouts,
         Limits limits,
-        WorkerResilience resilience) {
+        WorkerResilience resilience,
+        RoutingSettings routing) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -42,6 +45,7 @@ public record MiniLbConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(routing, "routing");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
@@ -68,11 +72,19 @@ public record MiniLbConfig(
                 });
     }
 
+    /** With the default routing settings. */
+    public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
+            String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
+        this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
+                RoutingSettings.defaults());
+    }
+
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
     public MiniLbConfig(
             String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
         this(host, port, prefills, decodes, DEFAULT_POLICY, DEFAULT_POLICY,
-                Timeouts.withRequestTimeout(requestTimeout), Limits.defaults(), WorkerResilience.defaults());
+                Timeouts.withRequestTimeout(requestTimeout), Limits.defaults(), WorkerResilience.defaults(),
+                RoutingSettings.defaults());
     }
 
     /** The same policy for both sides. */
@@ -81,22 +93,27 @@ public record MiniLbConfig(
     }
 
     public MiniLbConfig withPolicies(String prefill, String decode) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience);
+        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience, routing);
     }
 
     public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience, routing);
     }
 
     public MiniLbConfig withLimits(Limits newLimits) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience, routing);
     }
 
     public MiniLbConfig withResilience(WorkerResilience newResilience) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience, routing);
+    }
+
+    public MiniLbConfig withRouting(RoutingSettings newRouting) {
+        return new MiniLbConfig(
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience, newRouting);
     }
 
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
