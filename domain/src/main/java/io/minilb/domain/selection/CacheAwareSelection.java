@@ -102,10 +102,8 @@ public final class CacheAwareSelection implements SelectionPolicy {
     }
 
     private static int[] key(RoutingContext context) {
-        int[] prompt = context.promptPrefix(RoutingContext.MAX_PROMPT_LENGTH);
-        int[] key = new int[prompt.length + 1];
+        int[] key = context.promptPrefix(RoutingContext.MAX_PROMPT_LENGTH, 1);
         key[0] = context.hasTokens() ? TOKENS_MARK : TEXT_MARK;
-        System.arraycopy(prompt, 0, key, 1, prompt.length);
         return key;
     }
 }

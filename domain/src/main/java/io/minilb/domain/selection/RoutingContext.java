@@ -52,17 +52,23 @@ public record RoutingContext(Optional<String> routingKey, String promptText, int
         return promptTokens.length > 0;
     }
 
-    /** The prompt as one sequence of ints (chars or token ids), at most {@code limit} long: no copy of the text. */
+    /** The prompt as one sequence of ints (chars or token ids), at most {@code limit} long. */
     int[] promptPrefix(int limit) {
+        return promptPrefix(limit, 0);
+    }
+
+    /** As {@link #promptPrefix(int)}, after {@code free} slots left for the caller: one copy of the prompt, not two. */
+    int[] promptPrefix(int limit, int free) {
+        int length = Math.min(limit, hasTokens() ? promptTokens.length : promptText.length());
+        int[] prefix = new int[free + length];
         if (hasTokens()) {
-            return Arrays.copyOf(promptTokens, Math.min(limit, promptTokens.length));
+            System.arraycopy(promptTokens, 0, prefix, free, length);
+        } else {
+            for (int i = 0; i < length; i++) {
+                prefix[free + i] = promptText.charAt(i);
+            }
         }
-        int length = Math.min(limit, promptText.length());
-        int[] chars = new int[length];
-        for (int i = 0; i < length; i++) {
-            chars[i] = promptText.charAt(i);
-        }
-        return chars;
+        return prefix;
     }
 
     @Override
