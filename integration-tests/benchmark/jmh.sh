@@ -5,6 +5,7 @@
 # module's test class path: JMH's annotation processor writes one META-INF/BenchmarkList per module, and with several
 # modules on one class path JMH would only see one of them.
 #   integration-tests   io.minilb.benchmark.HotPathBenchmarks          pair selection, room allocation
+#                       io.minilb.benchmark.RoutingDecisionBenchmarks  one decision per routing policy (16 workers)
 #   adapters-http-in    io.minilb.adapters.in.http.BodyInjectionBenchmark   body parse + bootstrap injection
 #   adapters-http-out   io.minilb.adapters.out.http.LogprobMergeBenchmark   logprob merge
 #                       io.minilb.adapters.out.http.SseScanBenchmark        SSE frame splitting, [DONE] detection

@@ -10,10 +10,12 @@ import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.Observability;
 import io.minilb.bootstrap.config.PrometheusSettings;
+import io.minilb.bootstrap.config.RoutingSettings;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.bootstrap.wiring.PolicyNames;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
+import io.minilb.domain.selection.CacheAwareSettings;
 import io.minilb.domain.worker.CircuitBreakerSettings;
 import io.minilb.domain.worker.HealthThresholds;
 import io.minilb.domain.retry.RetrySettings;
@@ -269,6 +271,43 @@ class CommandLineTest {
     }
 
     @Test
+    void routingPolicyTuningFollowsSglangsRouterFlagsWithOurDefaults() throws IOException {
+        RoutingSettings defaults = parse("--prefill", "http://p:1", "--decode", "http://d:1").routing();
+        assertThat(defaults).isEqualTo(new RoutingSettings(new CacheAwareSettings(0.3, 64, 1.5, 1_048_576),
+                Duration.ofSeconds(120), 256));
+
+        Path file = dir.resolve("routing.yaml");
+        Files.writeString(file, String.join("\n",
+                "prefill: [http://p:1]", "decode: [http://d:1]", "prefill-policy: cache_aware",
+                "decode-policy: power_of_two", "cache-threshold: 0.5", "balance-abs-threshold: 8",
+                "balance-rel-threshold: 2.0", "eviction-interval: 30", "max-tree-size: 5000",
+                "prefix-token-count: 64", ""));
+        MiniLbConfig fromFile = parse("--config", file.toString(), "--max-tree-size", "7000");
+        assertThat(fromFile.routing()).isEqualTo(new RoutingSettings(new CacheAwareSettings(0.5, 8, 2.0, 7000),
+                Duration.ofSeconds(30), 64));
+        assertThat(fromFile.prefillPolicy()).isEqualTo("cache_aware");
+        assertThat(fromFile.decodePolicy()).isEqualTo("power_of_two");
+
+        MiniLbConfig fromFlags = parse("--prefill", "http://p:1", "--decode", "http://d:1", "--policy", "least_load",
+                "--cache-threshold", "0.1", "--balance-abs-threshold", "4", "--balance-rel-threshold", "1.2",
+                "--eviction-interval", "5", "--prefix-token-count", "16");
+        assertThat(fromFlags.routing()).isEqualTo(new RoutingSettings(new CacheAwareSettings(0.1, 4, 1.2, 1_048_576),
+                Duration.ofSeconds(5), 16));
+    }
+
+    @Test
+    void invalidRoutingSettingsAreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--cache-threshold", "1.5"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("cacheThreshold");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--eviction-interval", "0"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--eviction-interval");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--prefix-token-count",
+                "0")).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--prefix-token-count");
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-tree-size", "0"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("maxTreeSize");
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
         assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1", "--max-connections", "0"))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--max-connections");
@@ -316,7 +355,8 @@ class CommandLineTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertThat(status).isEqualTo(2);
         assertThat(message.lines()).hasSize(1);
-        assertThat(message).contains("unknown policy 'fastest'").contains("random, round_robin");
+        assertThat(message).contains("unknown policy 'fastest'").contains("cache_aware, consistent_hashing, "
+                + "least_load, power_of_two, prefix_hash, random, round_robin");
     }
 
     @Test
@@ -378,7 +418,8 @@ class CommandLineTest {
                 "--health-success-threshold", "--health-check-endpoint", "--disable-health-check",
                 "--retry-max-retries", "--retry-initial-backoff-ms", "--retry-max-backoff-ms",
                 "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries", "--prometheus-host",
-                "--prometheus-port");
+                "--prometheus-port", "--cache-threshold", "--balance-abs-threshold", "--balance-rel-threshold",
+                "--eviction-interval", "--max-tree-size", "--prefix-token-count", "power_of_two", "cache_aware");
     }
 
     @Test

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param faults            faults active from the start
  * @param textStyle         what the output spells: {@link TextStyle#TRICKY} (the default) for tests, {@link
  *                          TextStyle#PROSE} for demonstrations
+ * @param prefixCacheTokens prefill: tokens its prefix cache holds (LRU, in pages of 16); a cached prefix costs no
+ *                          prefill time and is reported as {@code cached_tokens}. 0 (the default) turns it off
+ * @param decodeBatchSize   decode: concurrent requests decoded at {@code decodeMsPerToken}; beyond it the per-token
+ *                          latency grows in proportion. 0 (the default) turns it off
  */
 public record SimulatorConfig(
         Mode mode,
@@ -41,7 +45,9 @@ public record SimulatorConfig(
         int contextLength,
         int historySize,
         Faults faults,
-        TextStyle textStyle) {
+        TextStyle textStyle,
+        int prefixCacheTokens,
+        int decodeBatchSize) {
 
     /** SGLang's default {@code --disaggregation-bootstrap-port}. */
     public static final int SGLANG_BOOTSTRAP_PORT = 8998;
@@ -67,6 +73,9 @@ public record SimulatorConfig(
         if (bootstrapTimeout.isNegative() || bootstrapTimeout.isZero()
                 || waitingTimeout.isNegative() || waitingTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
+        }
+        if (prefixCacheTokens < 0 || decodeBatchSize < 0) {
+            throw new IllegalArgumentException("prefix cache size and decode batch size must be >= 0");
         }
         if (contextLength <= 0 || historySize <= 0) {
             throw new IllegalArgumentException("context length and history size must be positive");
@@ -108,6 +117,8 @@ public record SimulatorConfig(
         private int historySize = 1_000;
         private Faults faults = Faults.NONE;
         private TextStyle textStyle = TextStyle.TRICKY;
+        private int prefixCacheTokens;
+        private int decodeBatchSize;
 
         private Builder(Mode mode) {
             this.mode = mode;
@@ -178,9 +189,20 @@ public record SimulatorConfig(
             return this;
         }
 
+        public Builder prefixCacheTokens(int tokens) {
+            this.prefixCacheTokens = tokens;
+            return this;
+        }
+
+        public Builder decodeBatchSize(int size) {
+            this.decodeBatchSize = size;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(mode, host, port, bootstrapPort, adminPort, modelName, prefillMsPerToken,
-                    decodeMsPerToken, bootstrapTimeout, waitingTimeout, contextLength, historySize, faults, textStyle);
+                    decodeMsPerToken, bootstrapTimeout, waitingTimeout, contextLength, historySize, faults, textStyle,
+                    prefixCacheTokens, decodeBatchSize);
         }
 
         /** Builds and starts the simulator. */

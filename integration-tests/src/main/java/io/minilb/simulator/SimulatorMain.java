@@ -51,6 +51,16 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--decode-ms-per-token", defaultValue = "0", description = "Decode latency per output token. Default: ${DEFAULT-VALUE}")
     private double decodeMsPerToken;
 
+    @Option(names = "--prefix-cache-tokens", defaultValue = "0",
+            description = "Prefill: tokens of prompt prefixes cached (LRU); a cached prefix costs no prefill time and "
+                    + "shows as cached_tokens. 0 turns it off. Default: ${DEFAULT-VALUE}")
+    private int prefixCacheTokens;
+
+    @Option(names = "--decode-batch-size", defaultValue = "0",
+            description = "Decode: concurrent requests at full speed; beyond it per-token latency grows in proportion. "
+                    + "0 turns it off. Default: ${DEFAULT-VALUE}")
+    private int decodeBatchSize;
+
     @Option(names = "--bootstrap-timeout-secs", defaultValue = "300", description = "Decode: how long to wait for the KV. Default: ${DEFAULT-VALUE}")
     private double bootstrapTimeoutSecs;
 
@@ -120,6 +130,8 @@ public final class SimulatorMain implements Callable<Integer> {
                 .contextLength(contextLength)
                 .historySize(historySize)
                 .textStyle(textStyle)
+                .prefixCacheTokens(prefixCacheTokens)
+                .decodeBatchSize(decodeBatchSize)
                 .faults(new Faults(failStatus, hang, slowMsPerToken, dropAfterFrames, failHealth, refuseConnections))
                 .build();
     }

@@ -117,7 +117,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
      */
     private GenerationCall attempt(
             GenerationRequest request, AttemptObserver observer, Duration timeout, Set<String> avoid) {
-        PairSelection selection = pairSelector.select(workers, avoid);
+        PairSelection selection = pairSelector.select(workers, avoid, request.routing());
         if (selection instanceof PairSelection.NoneAvailable none) {
             refuse(request, none, observer);
             return NOTHING_SENT;

@@ -253,6 +253,28 @@ class RouteGenerationTest {
         firstPrefill.circuit().recordFailure();
     }
 
+    @Test
+    void theRequestsRoutingContextReachesThePolicies() {
+        var byPrompt = new RouteGeneration(workers,
+                new PairSelector(new io.minilb.domain.selection.PrefixHashSelection(4, () -> 0L),
+                        new RoundRobinSelection()),
+                count -> java.util.stream.LongStream.range(0, count)
+                        .mapToObj(i -> new BootstrapRoom(nextRoom.getAndIncrement())).toList(),
+                backend, state, MonotonicClock.SYSTEM, Duration.ofMinutes(1), RecordingBackend.NO_RETRIES,
+                new UnansweredAttempts());
+        var prefills = new java.util.HashSet<String>();
+        for (int i = 0; i < 8; i++) {
+            var routingContext = io.minilb.domain.selection.RoutingContext.ofText(
+                    java.util.Optional.empty(), "One shared system prompt; question " + i);
+            byPrompt.route(new GenerationRequest(Endpoint.GENERATE, assignment -> new byte[0], false, false,
+                    OptionalInt.empty(), routingContext), client);
+            prefills.add(backend.pair.get().prefill().url());
+            backend.observer.get().onFailure(
+                    new GenerationFailure(Side.DECODE, GenerationFailure.Kind.UNREACHABLE, "done"));
+        }
+        assertThat(prefills).as("the prompts share their first tokens, so one prefill").hasSize(1);
+    }
+
     private static GenerationRequest request(OptionalInt batchSize) {
         Payload payload = assignment -> new byte[0];
         return new GenerationRequest(Endpoint.GENERATE, payload, false, false, batchSize);

@@ -9,6 +9,7 @@ import io.minilb.bootstrap.config.Limits;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import io.minilb.bootstrap.config.PrometheusSettings;
 import io.minilb.bootstrap.config.Observability;
+import io.minilb.bootstrap.config.RoutingSettings;
 import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.retry.RetrySettings;
@@ -16,6 +17,7 @@ import io.minilb.bootstrap.config.WorkerSpecs;
 import io.minilb.bootstrap.wiring.PolicyNames;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
+import io.minilb.domain.selection.CacheAwareSettings;
 import io.minilb.domain.worker.CircuitBreakerSettings;
 import io.minilb.domain.worker.HealthThresholds;
 import java.nio.file.Path;
@@ -58,7 +60,8 @@ public final class MiniLbCommand {
     List<String> decodes = new ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "NAME",
-            description = "Selection policy for both sides: random (default) or round_robin.")
+            description = "Selection policy for both sides: random (default), round_robin, power_of_two, least_load, "
+                    + "cache_aware, consistent_hashing or prefix_hash.")
     String policy;
 
     @Option(names = "--prefill-policy", paramLabel = "NAME", description = "Selection policy for prefill servers; overrides --policy.")
@@ -246,6 +249,30 @@ public final class MiniLbCommand {
                     + "--prometheus-host is given; /metrics is always on --port too).")
     Integer prometheusPort;
 
+    @Option(names = "--cache-threshold", paramLabel = "F",
+            description = "cache_aware: share of the prompt (0-1) a worker's routed prefixes must match for it to get the request (default: 0.3).")
+    Double cacheThreshold;
+
+    @Option(names = "--balance-abs-threshold", paramLabel = "N",
+            description = "cache_aware: in-flight gap between the busiest and idlest worker beyond which the least loaded gets the request (default: 64).")
+    Long balanceAbsThreshold;
+
+    @Option(names = "--balance-rel-threshold", paramLabel = "X",
+            description = "cache_aware: ... and ratio of their in-flight counts beyond which it does (default: 1.5).")
+    Double balanceRelThreshold;
+
+    @Option(names = "--eviction-interval", paramLabel = "SECONDS",
+            description = "cache_aware: time between trims of its prefix tree (default: 120).")
+    Long evictionInterval;
+
+    @Option(names = "--max-tree-size", paramLabel = "N",
+            description = "cache_aware: characters (or tokens) of prefixes kept per worker after a trim (default: 1048576).")
+    Long maxTreeSize;
+
+    @Option(names = "--prefix-token-count", paramLabel = "N",
+            description = "prefix_hash: prompt tokens hashed to pick the worker (default: 256).")
+    Long prefixTokenCount;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -269,7 +296,8 @@ public final class MiniLbCommand {
                 .withObservability(observability(file))
                 .withAccessKeys(accessKeys(file))
                 .withAdmission(admission(file))
-                .withPrometheus(prometheus(file));
+                .withPrometheus(prometheus(file))
+                .withRouting(routing(file));
     }
 
     private Observability observability(ConfigFile file) {
@@ -335,6 +363,27 @@ public final class MiniLbCommand {
         }
         return new PrometheusSettings(first(prometheusHost, file.text("prometheus-host")),
                 metricsPort.map(port -> OptionalInt.of(port.intValue())).orElse(OptionalInt.empty()));
+    }
+
+    private RoutingSettings routing(ConfigFile file) {
+        try {
+            return new RoutingSettings(
+                    new CacheAwareSettings(
+                            first(cacheThreshold, file.text("cache-threshold").map(Double::parseDouble))
+                                    .orElse(RoutingSettings.DEFAULT_CACHE_THRESHOLD),
+                            intValue(first(balanceAbsThreshold, file.number("balance-abs-threshold")),
+                                    RoutingSettings.DEFAULT_BALANCE_ABS_THRESHOLD, "--balance-abs-threshold"),
+                            first(balanceRelThreshold, file.text("balance-rel-threshold").map(Double::parseDouble))
+                                    .orElse(RoutingSettings.DEFAULT_BALANCE_REL_THRESHOLD),
+                            intValue(first(maxTreeSize, file.number("max-tree-size")),
+                                    RoutingSettings.DEFAULT_MAX_TREE_SIZE, "--max-tree-size")),
+                    seconds(evictionInterval, file.number("eviction-interval"),
+                            RoutingSettings.DEFAULT_EVICTION_INTERVAL),
+                    intValue(first(prefixTokenCount, file.number("prefix-token-count")),
+                            RoutingSettings.DEFAULT_PREFIX_TOKEN_COUNT, "--prefix-token-count"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("routing settings: " + e.getMessage());
+        }
     }
 
     private RetrySettings retry(ConfigFile file) {

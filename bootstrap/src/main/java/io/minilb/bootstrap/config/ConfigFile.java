@@ -39,7 +39,9 @@ public final class ConfigFile {
             "log-level",
             "api-key", "api-key-file", "admin-api-key", "admin-api-key-file",
             "max-concurrent-requests", "queue-size", "queue-timeout-secs", "rate-limit-tokens-per-second",
-            "prometheus-host", "prometheus-port"));
+            "prometheus-host", "prometheus-port",
+            "cache-threshold", "balance-abs-threshold", "balance-rel-threshold", "eviction-interval",
+            "max-tree-size", "prefix-token-count"));
 
     private final Path path;
     private final JsonNode root;

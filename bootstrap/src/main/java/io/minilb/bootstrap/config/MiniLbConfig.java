@@ -18,12 +18,14 @@ import java.util.stream.Stream;
  * {@code with} methods for what differs from the defaults), or let the CLI build it from flags and a YAML file.
  *
  * @param port 0 picks a free port (see {@code MiniLb.port()})
- * @param prefillPolicy a selection policy name, such as {@code random} or {@code round_robin}
+ * @param prefillPolicy a selection policy name: {@code random}, {@code round_robin}, {@code power_of_two},
+ *     {@code least_load}, {@code cache_aware}, {@code consistent_hashing} or {@code prefix_hash}
  * @param resilience when a worker counts as failing (circuit breaker, health thresholds)
  * @param observability request ids, forwarded headers, the worker key, the access log and log format
  * @param accessKeys the keys clients must present (none: every route open)
  * @param admission how many generations run at once, how many wait, how fast they are admitted
  * @param prometheus where {@code /metrics} is served besides the main port
+ * @param routing tuning of the prompt- and load-aware policies
  */
 public record MiniLbConfig(
         String host,
@@ -38,7 +40,8 @@ public record MiniLbConfig(
         Observability observability,
         AccessKeys accessKeys,
         AdmissionSettings admission,
-        PrometheusSettings prometheus) {
+        PrometheusSettings prometheus,
+        RoutingSettings routing) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -57,6 +60,7 @@ public record MiniLbConfig(
         Objects.requireNonNull(accessKeys, "accessKeys");
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(prometheus, "prometheus");
+        Objects.requireNonNull(routing, "routing");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
@@ -77,7 +81,8 @@ public record MiniLbConfig(
     public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
             String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
         this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
-                Observability.defaults(), AccessKeys.none(), AdmissionSettings.defaults(), PrometheusSettings.defaults());
+                Observability.defaults(), AccessKeys.none(), AdmissionSettings.defaults(), PrometheusSettings.defaults(),
+                RoutingSettings.defaults());
     }
 
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
@@ -137,6 +142,10 @@ public record MiniLbConfig(
         return copy(settings -> settings.prometheus = newPrometheus);
     }
 
+    public MiniLbConfig withRouting(RoutingSettings newRouting) {
+        return copy(settings -> settings.routing = newRouting);
+    }
+
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
         return withLimits(limits.withMaxPayloadBytes(bytes));
     }
@@ -167,6 +176,7 @@ public record MiniLbConfig(
         private AccessKeys accessKeys;
         private AdmissionSettings admission;
         private PrometheusSettings prometheus;
+        private RoutingSettings routing;
 
         private Settings(MiniLbConfig config) {
             host = config.host;
@@ -182,11 +192,12 @@ public record MiniLbConfig(
             accessKeys = config.accessKeys;
             admission = config.admission;
             prometheus = config.prometheus;
+            routing = config.routing;
         }
 
         private MiniLbConfig build() {
             return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
-                    resilience, observability, accessKeys, admission, prometheus);
+                    resilience, observability, accessKeys, admission, prometheus, routing);
         }
     }
 }

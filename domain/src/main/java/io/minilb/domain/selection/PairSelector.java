@@ -37,13 +37,18 @@ public final class PairSelector {
      * still gets one of them.
      */
     public PairSelection select(WorkerRegistry registry, Set<String> avoid) {
+        return select(registry, avoid, RoutingContext.NONE);
+    }
+
+    /** As {@link #select(WorkerRegistry, Set)}, both policies seeing the request's routing context. */
+    public PairSelection select(WorkerRegistry registry, Set<String> avoid, RoutingContext context) {
         Optional<LiveWorker<PrefillWorker>> prefill = claim(preferring(registry::availablePrefills, avoid),
-                prefillPolicy);
+                prefillPolicy, context);
         if (prefill.isEmpty()) {
             return noneAvailable(registry, WorkerRole.PREFILL);
         }
         Optional<LiveWorker<DecodeWorker>> decode = claim(preferring(registry::availableDecodes, avoid),
-                decodePolicy);
+                decodePolicy, context);
         if (decode.isEmpty()) {
             prefill.get().finish();
             return noneAvailable(registry, WorkerRole.DECODE);
@@ -68,13 +73,13 @@ public final class PairSelector {
      * refuses it; it is draining, so the next snapshot's available workers leave it out.
      */
     private static <W extends Worker> Optional<LiveWorker<W>> claim(
-            Supplier<List<LiveWorker<W>>> available, SelectionPolicy policy) {
+            Supplier<List<LiveWorker<W>>> available, SelectionPolicy policy, RoutingContext context) {
         while (true) {
             List<LiveWorker<W>> candidates = available.get();
             if (candidates.isEmpty()) {
                 return Optional.empty();
             }
-            LiveWorker<W> chosen = policy.select(candidates);
+            LiveWorker<W> chosen = policy.select(candidates, context);
             if (chosen.tryStart()) {
                 return Optional.of(chosen);
             }

@@ -15,7 +15,7 @@ public final class RandomSelection implements SelectionPolicy {
     }
 
     @Override
-    public <C extends WorkerLoad> C select(List<C> candidates) {
+    public <C extends WorkerLoad> C select(List<C> candidates, RoutingContext context) {
         return candidates.get(random.nextInt(candidates.size()));
     }
 }

@@ -10,7 +10,7 @@ public final class RoundRobinSelection implements SelectionPolicy {
     private final AtomicLong next = new AtomicLong();
 
     @Override
-    public <C extends WorkerLoad> C select(List<C> candidates) {
+    public <C extends WorkerLoad> C select(List<C> candidates, RoutingContext context) {
         return candidates.get((int) Math.floorMod(next.getAndIncrement(), (long) candidates.size()));
     }
 }

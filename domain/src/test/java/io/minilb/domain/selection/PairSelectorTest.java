@@ -45,6 +45,25 @@ class PairSelectorTest {
     }
 
     @Test
+    void bothPoliciesSeeTheRoutingContext() {
+        for (int i = 1; i <= 4; i++) {
+            registry.addPrefill(PrefillWorker.of("http://p" + i + ":1", 8998), WorkerOrigin.CONFIGURATION, true);
+            registry.addDecode(new DecodeWorker("http://d" + i + ":1"), WorkerOrigin.CONFIGURATION, true);
+        }
+        var byKey = new PairSelector(new ConsistentHashSelection(new io.minilb.domain.SeededRandom(1)),
+                new ConsistentHashSelection(new io.minilb.domain.SeededRandom(2)));
+        var pairs = new java.util.HashSet<String>();
+        for (int i = 0; i < 10; i++) {
+            var pair = (PairSelection.Chosen) byKey.select(registry, Set.of(),
+                    RoutingContext.ofText(java.util.Optional.of("session-7"), "hello"));
+            pairs.add(pair.prefill().url() + "|" + pair.decode().url());
+            pair.prefill().finish();
+            pair.decode().finish();
+        }
+        assertThat(pairs).as("one key, one pair; without the context the choice would be random").hasSize(1);
+    }
+
+    @Test
     void workersToAvoidArePassedOverUnlessTheyAreAllThereIs() {
         var onlyPrefill = registry.addPrefill(PrefillWorker.of("http://p:1", 8998), WorkerOrigin.CONFIGURATION, true);
         var failed = registry.addDecode(new DecodeWorker("http://d1:1"), WorkerOrigin.CONFIGURATION, true);

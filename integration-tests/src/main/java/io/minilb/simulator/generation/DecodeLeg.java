@@ -18,10 +18,12 @@ import java.util.concurrent.CompletionException;
 public final class DecodeLeg implements Leg {
     private final BootstrapClient bootstrap;
     private final SimulatorConfig config;
+    private final DecodeBatch batch;
 
     public DecodeLeg(BootstrapClient bootstrap, SimulatorConfig config) {
         this.bootstrap = bootstrap;
         this.config = config;
+        this.batch = new DecodeBatch(config.decodeBatchSize());
     }
 
     @Override
@@ -44,14 +46,18 @@ public final class DecodeLeg implements Leg {
                         + " belongs to another prompt (" + transfer.promptTokens() + " tokens at the prefill, "
                         + output.item().promptIds().size() + " here)"));
             } else {
+                output.setCachedTokens(transfer.cachedTokens());
                 double msPerToken = config.decodeMsPerToken() + generation.faults().slowMsPerToken();
-                new TokenPacer(output, generation, msPerToken, config.textStyle()).emitDueTokens();
+                batch.join();
+                exchange.onFinish(batch::leave);
+                new TokenPacer(output, generation, msPerToken, config.textStyle(), batch).emitDueTokens();
             }
         }));
     }
 
     /**
-     * Emits an item's tokens on schedule: each one due {@code msPerToken} after the previous, the first at once.
+     * Emits an item's tokens on schedule: each one due {@code msPerToken} (stretched by the batch when it is full)
+     * after the previous, the first at once.
      * While a streaming client lags behind, it waits, and then resumes at the same pace rather than in a burst.
      */
     private static final class TokenPacer {
@@ -59,15 +65,20 @@ public final class DecodeLeg implements Leg {
         private final Generation generation;
         private final double msPerToken;
         private final TextStyle textStyle;
+        private final DecodeBatch batch;
         private final long promptHash;
         private long startNanos = System.nanoTime();
         private long pausedNanos;
+        /** When the next token is due, in ms of generation time. */
+        private double dueMillis;
 
-        TokenPacer(ItemOutput output, Generation generation, double msPerToken, TextStyle textStyle) {
+        TokenPacer(ItemOutput output, Generation generation, double msPerToken, TextStyle textStyle,
+                DecodeBatch batch) {
             this.output = output;
             this.generation = generation;
             this.msPerToken = msPerToken;
             this.textStyle = textStyle;
+            this.batch = batch;
             this.promptHash = output.item().promptHash();
         }
 
@@ -80,6 +91,7 @@ public final class DecodeLeg implements Leg {
                 int position = output.tokenCount();
                 if (position < maxTokens) {
                     output.append(SimulatedModel.outputTokenId(textStyle, promptHash, position));
+                    dueMillis += batch.msPerToken(msPerToken);
                 }
                 if (output.tokenCount() == maxTokens) {
                     output.finish(maxTokens);
@@ -92,7 +104,7 @@ public final class DecodeLeg implements Leg {
                     pausedNanos = System.nanoTime();
                     return;
                 }
-                wait = Math.round(output.tokenCount() * msPerToken) - (System.nanoTime() - startNanos) / 1_000_000;
+                wait = Math.round(dueMillis) - (System.nanoTime() - startNanos) / 1_000_000;
             } while (wait <= 0);
             exchange.schedule(wait, this::emitDueTokens);
         }

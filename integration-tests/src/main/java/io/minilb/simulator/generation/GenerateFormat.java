@@ -53,7 +53,7 @@ final class GenerateFormat implements ResponseFormat {
         }
         meta.put("prompt_tokens", item.item().promptIds().size())
                 .put("completion_tokens", item.tokenCount())
-                .put("cached_tokens", 0)
+                .put("cached_tokens", item.cachedTokens())
                 .put("e2e_latency", elapsedSeconds);
         if (request.returnLogprob()) {
             Logprobs.put(meta, request, item);

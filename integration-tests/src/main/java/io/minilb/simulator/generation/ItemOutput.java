@@ -11,6 +11,7 @@ public final class ItemOutput {
     private final List<Integer> outputIds = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private Integer finishLength;
+    private int cachedTokens;
 
     /** @param hasInputLogprobs whether this server computed the prompt, so it can report the prompt's logprobs */
     public ItemOutput(GenerationItem item, boolean hasInputLogprobs) {
@@ -24,6 +25,15 @@ public final class ItemOutput {
 
     public boolean hasInputLogprobs() {
         return hasInputLogprobs;
+    }
+
+    /** Prompt tokens found in the prefill's prefix cache, reported as {@code meta_info.cached_tokens}. */
+    public void setCachedTokens(int cachedTokens) {
+        this.cachedTokens = cachedTokens;
+    }
+
+    public int cachedTokens() {
+        return cachedTokens;
     }
 
     public void append(int tokenId) {

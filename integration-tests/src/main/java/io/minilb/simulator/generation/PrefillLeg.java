@@ -11,15 +11,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A prefill's item: hold the room, wait for the decode to claim it (up to the waiting timeout), compute the
- * prompt (prefill latency), send the KV, then answer with the first token and finish reason length 0.
+ * prompt (prefill latency, less its prefix found in the cache), send the KV, then answer with the first token and finish reason length 0.
  */
 public final class PrefillLeg implements Leg {
     private final RoomRegistry rooms;
     private final SimulatorConfig config;
+    private final PrefixCache cache;
 
     public PrefillLeg(RoomRegistry rooms, SimulatorConfig config) {
         this.rooms = rooms;
         this.config = config;
+        this.cache = new PrefixCache(config.prefixCacheTokens());
     }
 
     @Override
@@ -48,14 +50,19 @@ public final class PrefillLeg implements Leg {
             } else {
                 double msPerToken = config.prefillMsPerToken() + generation.faults().slowMsPerToken();
                 int promptTokens = output.item().promptIds().size();
-                exchange.schedule(Math.round(promptTokens * msPerToken), () -> sendKv(room, output, generation));
+                // A cached prefix is not computed again: only the rest of the prompt costs prefill time.
+                int cachedTokens = cache.computeAndCache(output.item().promptIds());
+                output.setCachedTokens(cachedTokens);
+                exchange.schedule(Math.round((promptTokens - cachedTokens) * msPerToken),
+                        () -> sendKv(room, output, generation));
             }
         }));
     }
 
     private void sendKv(Room room, ItemOutput output, Generation generation) {
         GenerationItem item = output.item();
-        rooms.sendKv(room, new KvTransfer(room.id(), item.promptIds().size(), item.promptHash()));
+        rooms.sendKv(room, new KvTransfer(room.id(), item.promptIds().size(), item.promptHash(),
+                output.cachedTokens()));
         if (item.maxTokens() > 0) {
             output.append(SimulatedModel.outputTokenId(config.textStyle(), item.promptHash(), 0));
         }

@@ -83,7 +83,8 @@ public final class BootstrapClient implements AutoCloseable {
             throw new RendezvousFailure(RoomEvent.FAILED, message + " with a body that is not JSON");
         }
         return switch (response.statusCode()) {
-            case 200 -> new KvTransfer(room, body.path("prompt_tokens").asInt(), body.path("prompt_hash").asLong());
+            case 200 -> new KvTransfer(room, body.path("prompt_tokens").asInt(), body.path("prompt_hash").asLong(),
+                    body.path("cached_tokens").asInt());
             case 504 -> throw new RendezvousFailure(RoomEvent.TIMED_OUT, body.path("message").asText(message));
             default -> throw new RendezvousFailure(RoomEvent.FAILED, body.path("message").asText(message));
         };

@@ -69,6 +69,7 @@ public final class BootstrapEndpoint {
     }
 
     private static ObjectNode kvJson(KvTransfer kv) {
-        return Json.object().put("room", kv.room()).put("prompt_tokens", kv.promptTokens()).put("prompt_hash", kv.promptHash());
+        return Json.object().put("room", kv.room()).put("prompt_tokens", kv.promptTokens()).put("prompt_hash", kv.promptHash())
+                .put("cached_tokens", kv.cachedTokens());
     }
 }

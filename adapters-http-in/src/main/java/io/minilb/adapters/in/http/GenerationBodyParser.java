@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.application.generation.Endpoint;
 import io.minilb.application.generation.GenerationRequest;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -18,6 +19,12 @@ final class GenerationBodyParser {
     }
 
     static GenerationRequest parse(Endpoint endpoint, byte[] body) throws InvalidRequestException {
+        return parse(endpoint, body, Optional.empty());
+    }
+
+    /** As {@link #parse(Endpoint, byte[])}, with the routing key the client gave in a header. */
+    static GenerationRequest parse(Endpoint endpoint, byte[] body, Optional<String> routingKey)
+            throws InvalidRequestException {
         ObjectNode json = JsonBodyReader.readObject(body);
         boolean stream = flag(json, "stream");
         boolean returnLogprob = flag(json, "return_logprob");
@@ -27,7 +34,8 @@ final class GenerationBodyParser {
                 new JsonBodyPayload(json),
                 stream,
                 returnLogprob,
-                endpoint == Endpoint.GENERATE ? batchSize(json) : OptionalInt.empty());
+                endpoint == Endpoint.GENERATE ? batchSize(json) : OptionalInt.empty(),
+                PromptPrefix.of(json, routingKey));
     }
 
     /**

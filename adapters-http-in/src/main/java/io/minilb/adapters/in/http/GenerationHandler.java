@@ -42,7 +42,8 @@ final class GenerationHandler implements HttpHandler {
         }
         GenerationRequest request;
         try {
-            request = GenerationBodyParser.parse(endpoint, body).withContext(RequestContextHandler.context(exchange));
+            request = GenerationBodyParser.parse(endpoint, body, RoutingKeyHeader.from(exchange.getRequestHeaders()))
+                    .withContext(RequestContextHandler.context(exchange));
         } catch (InvalidRequestException e) {
             Responses.error(exchange, 400, ErrorBody.INVALID_REQUEST, e.getMessage());
             return;

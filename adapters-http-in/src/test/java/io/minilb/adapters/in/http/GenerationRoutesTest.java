@@ -82,6 +82,17 @@ class GenerationRoutesTest {
         assertThat(generations.next().request.batchSize()).hasValue(3);
     }
 
+    @Test
+    void theRoutingKeyHeaderAndThePromptReachTheUseCase() throws Exception {
+        server.client().sendAsync(server.request("/generate").header("X-SMG-Routing-Key", "conversation-42")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"A shared system prompt\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        var routing = generations.next().request.routing();
+        assertThat(routing.routingKey()).contains("conversation-42");
+        assertThat(routing.promptText()).isEqualTo("A shared system prompt");
+    }
+
     @ParameterizedTest
     @CsvSource({"UNREACHABLE, PREFILL, 502", "TIMEOUT, DECODE, 504", "UPSTREAM_ERROR, PREFILL, 502"})
     void aFailureBeforeAnyAnswerIsAnErrorNamingTheSide(GenerationFailure.Kind kind, Side side, int status)
