@@ -158,9 +158,7 @@ class AccessAndAdmissionE2eTest extends SharedTopologyTest {
     }
 
     private static MiniLbConfig wildcard(MiniLbConfig config) {
-        return new MiniLbConfig("0.0.0.0", 0, config.prefills(), config.decodes(), config.prefillPolicy(),
-                config.decodePolicy(), config.timeouts(), config.limits(), config.resilience(), config.observability(),
-                config.accessKeys(), config.admission(), config.prometheus());
+        return config.withHost("0.0.0.0");
     }
 
     private static List<String> warnings(ListAppender<ILoggingEvent> captured) {

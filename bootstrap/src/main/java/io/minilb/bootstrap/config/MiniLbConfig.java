@@ -102,6 +102,10 @@ public record MiniLbConfig(
                 });
     }
 
+    public MiniLbConfig withHost(String newHost) {
+        return copy(settings -> settings.host = newHost);
+    }
+
     /** The same policy for both sides. */
     public MiniLbConfig withPolicy(String policy) {
         return withPolicies(policy, policy);
@@ -163,7 +167,7 @@ public record MiniLbConfig(
 
     /** The fields a {@code with} method changes: one place to add a field, not one per method. */
     private static final class Settings {
-        private final String host;
+        private String host;
         private final int port;
         private final List<PrefillWorker> prefills;
         private final List<DecodeWorker> decodes;
