@@ -3,10 +3,13 @@ package io.minilb.bootstrap;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
+import com.google.inject.TypeLiteral;
 import com.google.inject.spi.Message;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
+import io.minilb.adapters.in.kubernetes.KubernetesWorkerDiscovery;
 import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.application.health.HealthCheckRounds;
 import io.minilb.application.health.HealthCheckSettings;
@@ -17,6 +20,7 @@ import io.minilb.bootstrap.wiring.MiniLbModule;
 import io.minilb.domain.PrefillWorker;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +53,7 @@ public final class MiniLb implements AutoCloseable {
     private final ServingState state;
     private final FatalErrorWatch fatalErrors;
     private final HealthCheckRounds healthChecks;
+    private final Optional<KubernetesWorkerDiscovery> discovery;
 
     private MiniLb(MiniLbConfig config, Injector injector, Consumer<String> onFatal) {
         this.config = config;
@@ -56,6 +61,7 @@ public final class MiniLb implements AutoCloseable {
         this.backendClient = injector.getInstance(CloseableHttpAsyncClient.class);
         this.state = injector.getInstance(ServingState.class);
         this.healthChecks = injector.getInstance(HealthCheckRounds.class);
+        this.discovery = injector.getInstance(Key.get(new TypeLiteral<Optional<KubernetesWorkerDiscovery>>() { }));
         this.fatalErrors = new FatalErrorWatch(state, () -> backendClient.getStatus() == IOReactorStatus.ACTIVE,
                 FATAL_ERROR_CHECK_PERIOD, onFatal);
     }
@@ -104,6 +110,7 @@ public final class MiniLb implements AutoCloseable {
      */
     @Override
     public void close() {
+        discovery.ifPresent(KubernetesWorkerDiscovery::close);
         fatalErrors.close();
         healthChecks.close();
         state.startDraining();
@@ -126,6 +133,7 @@ public final class MiniLb implements AutoCloseable {
         try {
             server.start();
         } catch (RuntimeException e) {
+            discovery.ifPresent(KubernetesWorkerDiscovery::close);
             healthChecks.close();
             BackendHttpClients.stop(backendClient);
             throw new PortUnavailableException(config.host(), config.port(), e);
@@ -136,6 +144,7 @@ public final class MiniLb implements AutoCloseable {
                 config.prefills().stream().map(MiniLb::describe).collect(Collectors.joining(", ")),
                 config.decodes().stream().map(decode -> decode.url()).collect(Collectors.joining(", ")),
                 config.prefillPolicy(), config.decodePolicy(), config.requestTimeout().toSeconds());
+        discovery.ifPresent(KubernetesWorkerDiscovery::start);
     }
 
     /**

@@ -31,7 +31,9 @@ public final class ConfigFile {
             "health-success-threshold", "health-check-endpoint", "disable-health-check",
 
             "retry-max-retries", "retry-initial-backoff-ms", "retry-max-backoff-ms", "retry-backoff-multiplier",
-            "retry-jitter-factor", "disable-retries"));
+            "retry-jitter-factor", "disable-retries",
+            "service-discovery", "prefill-selector", "decode-selector", "service-discovery-namespace",
+            "service-discovery-port"));
 
     private final Path path;
     private final JsonNode root;

@@ -27,7 +27,8 @@ public record MiniLbConfig(
         String decodePolicy,
         Timeouts timeouts,
         Limits limits,
-        WorkerResilience resilience) {
+        WorkerResilience resilience,
+        Discovery discovery) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -42,18 +43,21 @@ public record MiniLbConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(discovery, "discovery");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
         if (port < 0 || port > 65_535) {
             throw new InvalidConfigurationException("--port " + port + " is outside 0-65535");
         }
-        if (prefills.isEmpty()) {
+        if (prefills.isEmpty() && !discovery.discoversPrefills()) {
             throw new InvalidConfigurationException(
-                    "no prefill server configured: give at least one --prefill URL [BOOTSTRAP_PORT|none]");
+                    "no prefill server configured: give at least one --prefill URL [BOOTSTRAP_PORT|none], "
+                            + "or --service-discovery with --prefill-selector");
         }
-        if (decodes.isEmpty()) {
-            throw new InvalidConfigurationException("no decode server configured: give at least one --decode URL");
+        if (decodes.isEmpty() && !discovery.discoversDecodes()) {
+            throw new InvalidConfigurationException("no decode server configured: give at least one --decode URL, "
+                    + "or --service-discovery with --decode-selector");
         }
         requireEachServerOnce(prefills, decodes);
     }
@@ -66,6 +70,13 @@ public record MiniLbConfig(
                     throw new InvalidConfigurationException("server " + url + " is given more than once: "
                             + "give each server once, as either --prefill or --decode");
                 });
+    }
+
+    /** Without service discovery. */
+    public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
+            String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
+        this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
+                Discovery.disabled());
     }
 
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
@@ -81,22 +92,27 @@ public record MiniLbConfig(
     }
 
     public MiniLbConfig withPolicies(String prefill, String decode) {
-        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience);
+        return new MiniLbConfig(host, port, prefills, decodes, prefill, decode, timeouts, limits, resilience, discovery);
     }
 
     public MiniLbConfig withTimeouts(Timeouts newTimeouts) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, newTimeouts, limits, resilience, discovery);
     }
 
     public MiniLbConfig withLimits(Limits newLimits) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, newLimits, resilience, discovery);
     }
 
     public MiniLbConfig withResilience(WorkerResilience newResilience) {
         return new MiniLbConfig(
-                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience);
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, newResilience, discovery);
+    }
+
+    public MiniLbConfig withDiscovery(Discovery newDiscovery) {
+        return new MiniLbConfig(
+                host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience, newDiscovery);
     }
 
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
