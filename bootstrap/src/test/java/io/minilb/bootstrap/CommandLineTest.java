@@ -3,6 +3,7 @@ package io.minilb.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minilb.adapters.in.kubernetes.DiscoverySettings;
 import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -315,6 +317,48 @@ class CommandLineTest {
                 "--health-success-threshold", "--health-check-endpoint", "--disable-health-check",
                 "--retry-max-retries", "--retry-initial-backoff-ms", "--retry-max-backoff-ms",
                 "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries");
+    }
+
+    @Test
+    void serviceDiscoveryTakesSglangRoutersFlagsAndStaticWorkersBecomeOptional() {
+        MiniLbConfig config = parse("--service-discovery", "--prefill-selector", "app=sglang", "role=prefill",
+                "--decode-selector", "app=sglang", "role=decode", "--service-discovery-namespace", "llm",
+                "--service-discovery-port", "30000");
+        DiscoverySettings settings = config.discovery().settings();
+        assertThat(config.discovery().enabled()).isTrue();
+        assertThat(config.prefills()).isEmpty();
+        assertThat(settings.prefillSelector()).containsExactlyInAnyOrderEntriesOf(Map.of("app", "sglang", "role", "prefill"));
+        assertThat(settings.decodeSelector()).containsExactlyInAnyOrderEntriesOf(Map.of("app", "sglang", "role", "decode"));
+        assertThat(settings.namespace()).contains("llm");
+        assertThat(settings.port()).isEqualTo(30000);
+        assertThat(parse("--prefill", "http://p:1", "--decode", "http://d:1").discovery().enabled()).isFalse();
+    }
+
+    @Test
+    void serviceDiscoveryComesFromTheConfigFileWithSglangsDefaultPort() throws IOException {
+        Path file = dir.resolve("mini-lb.yaml");
+        Files.writeString(file, String.join("\n",
+                "service-discovery: true",
+                "prefill-selector: [app=sglang, role=prefill]",
+                "decode:",
+                "  - http://d1:31000",
+                ""));
+        DiscoverySettings settings = parse("--config", file.toString()).discovery().settings();
+        assertThat(settings.prefillSelector()).containsEntry("role", "prefill");
+        assertThat(settings.decodeSelector()).isEmpty();
+        assertThat(settings.port()).isEqualTo(80);
+        assertThat(settings.namespace()).isEmpty();
+    }
+
+    @Test
+    void serviceDiscoveryWithoutASelectorForAnEmptySideIsRefused() {
+        assertThatThrownBy(() -> parse("--service-discovery", "--prefill-selector", "role=prefill"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--decode-selector");
+        assertThatThrownBy(() -> parse("--service-discovery", "--prefill-selector", "role", "--decode-selector", "a=b"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("KEY=VALUE");
+        assertThatThrownBy(() -> parse("--service-discovery", "--prefill-selector", "a=b", "--decode-selector", "a=c",
+                "--service-discovery-port", "0"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--service-discovery-port");
     }
 
     private static MiniLbConfig parse(String... args) {
