@@ -4,6 +4,7 @@ import static io.minilb.e2e.E2e.generate;
 import static io.minilb.e2e.E2e.get;
 import static io.minilb.e2e.E2e.post;
 import static io.minilb.simulator.TestHttp.json;
+import static io.minilb.simulator.TestHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +28,8 @@ import io.minilb.domain.PrefillWorker;
 import io.minilb.simulator.Simulator;
 import io.minilb.simulator.SimulatorConfig;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +53,7 @@ class KubernetesDiscoveryE2eTest {
     private static final Map<String, String> PREFILL = Map.of("app", "sim", "role", "prefill");
     private static final Map<String, String> DECODE = Map.of("app", "sim", "role", "decode");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration OUTAGE = Duration.ofSeconds(5);
 
     @RegisterExtension
     final StartedInTest started = new StartedInTest();
@@ -91,6 +95,15 @@ class KubernetesDiscoveryE2eTest {
         assertThat(worker(lb, first).orElseThrow().get("origin").asText()).isEqualTo("discovery");
         assertThat(routedTo(lb, first, 4)).as("round robin reaches the new decode").isPositive();
 
+        // Removed through the worker API, a discovered worker comes back at its pod's next event.
+        String id = worker(lb, first).orElseThrow().get("id").asText();
+        assertThat(send(HttpRequest.newBuilder(URI.create(lb.url() + "/workers/" + id)).DELETE().build()).statusCode())
+                .isEqualTo(202);
+        await().atMost(WAIT).until(() -> worker(lb, first).isEmpty());
+        edit("decode-1", pod -> new PodBuilder(pod).editMetadata().addToAnnotations("touched", "yes").endMetadata()
+                .build());
+        awaitServing(lb, first);
+
         create(new PodBuilder(pod("prefill-1", PREFILL, podPrefill, true)).editMetadata()
                 .addToAnnotations(DiscoverySettings.BOOTSTRAP_PORT_ANNOTATION, String.valueOf(podPrefill.bootstrapPort()))
                 .endMetadata().build());
@@ -125,11 +138,11 @@ class KubernetesDiscoveryE2eTest {
 
         api.destroy();
 
-        for (int i = 0; i < 4; i++) {
-            assertThat(post(lb.url() + "/generate", generate("api server gone " + i, 2)).statusCode()).isEqualTo(200);
-        }
-        assertThat(worker(lb, decode)).isPresent();
-        assertThat(get(lb.url() + "/readiness").statusCode()).isEqualTo(200);
+        // Long enough for the informers to see the watch closed and fail their first reconnects (after 1 and 2 s).
+        await().during(OUTAGE).atMost(OUTAGE.plus(WAIT)).pollInterval(Duration.ofMillis(250)).until(() ->
+                post(lb.url() + "/generate", generate("api server gone", 2)).statusCode() == 200
+                        && worker(lb, decode).isPresent()
+                        && get(lb.url() + "/readiness").statusCode() == 200);
     }
 
     private MiniLb startLb(Simulator staticPrefill) {

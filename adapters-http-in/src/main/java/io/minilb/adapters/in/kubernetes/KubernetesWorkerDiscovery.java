@@ -12,6 +12,7 @@ import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.workers.AddWorkerResult;
 import io.minilb.domain.Worker;
 import io.minilb.domain.worker.WorkerRole;
+import io.minilb.domain.worker.LiveWorker;
 import io.minilb.domain.worker.WorkerOrigin;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +105,8 @@ public final class KubernetesWorkerDiscovery implements AutoCloseable {
     /** Level-triggered: whatever event came, the workers follow the whole cache, so a missed event cannot stick. */
     synchronized void reconcile() {
         Map<String, Worker> wanted = wantedWorkers();
+        // Removed through the worker API meanwhile: no longer ours; added again once it has drained.
+        added.values().removeIf(worker -> workers.find(worker.id()).map(LiveWorker::isDraining).orElse(true));
         added.entrySet().removeIf(entry -> {
             if (entry.getValue().worker().equals(wanted.get(entry.getKey()))) {
                 return false;
