@@ -82,6 +82,10 @@ class DeploymentManifestsTest {
         long preStop = Long.parseLong(container.getLifecycle().getPreStop().getExec().getCommand().get(1));
         assertThat(lb.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
                 .isGreaterThan(preStop + config.timeouts().shutdownGrace().toSeconds());
+        // /health is 503 while draining: the liveness probe must not kill a replica finishing its requests.
+        assertThat((long) container.getLivenessProbe().getPeriodSeconds()
+                * container.getLivenessProbe().getFailureThreshold())
+                .isGreaterThan(config.timeouts().shutdownGrace().toSeconds());
     }
 
     @Test

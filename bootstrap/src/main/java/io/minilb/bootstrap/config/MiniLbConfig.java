@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * @param port 0 picks a free port (see {@code MiniLb.port()})
  * @param prefillPolicy a selection policy name: {@code random} or {@code round_robin}
  * @param resilience when a worker counts as failing (circuit breaker, health thresholds)
+ * @param discovery Kubernetes service discovery; with it, a side may have no static worker if discovery selects it
  */
 public record MiniLbConfig(
         String host,
