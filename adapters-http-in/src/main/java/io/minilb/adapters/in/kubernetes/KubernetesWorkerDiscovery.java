@@ -80,7 +80,12 @@ public final class KubernetesWorkerDiscovery implements AutoCloseable {
                         ns -> client.pods().inNamespace(ns).withLabels(selector))
                 .orElseGet(() -> client.pods().inAnyNamespace().withLabels(selector));
         SharedIndexInformer<Pod> informer = pods.runnableInformer(RESYNC.toMillis());
-        informer.exceptionHandler((started, error) -> !ExceptionHandler.isDeserializationException(error));
+        informer.exceptionHandler((started, error) -> {
+            boolean retry = !ExceptionHandler.isDeserializationException(error);
+            LOG.warn("service discovery cannot watch {} pods ({}); {}", role.label(), rootCause(error),
+                    retry ? "keeping the workers known so far, retrying with backoff" : "giving up on this watch");
+            return retry;
+        });
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -149,6 +154,15 @@ public final class KubernetesWorkerDiscovery implements AutoCloseable {
             }
         }
         return wanted;
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": "
+                + root.getMessage();
     }
 
     /** Stops watching; the discovered workers stay registered (mini-lb is stopping). */
