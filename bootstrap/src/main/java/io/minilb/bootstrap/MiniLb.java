@@ -3,12 +3,15 @@ package io.minilb.bootstrap;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
+import com.google.inject.TypeLiteral;
 import com.google.inject.spi.Message;
 import io.minilb.adapters.in.http.MetricsListener;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
 import io.minilb.adapters.in.http.metrics.PrometheusMetrics;
+import io.minilb.adapters.in.kubernetes.KubernetesWorkerDiscovery;
 import io.minilb.adapters.out.http.BackendHttpClients;
 import io.minilb.application.health.HealthCheckRounds;
 import io.minilb.application.health.HealthCheckSettings;
@@ -23,6 +26,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +60,7 @@ public final class MiniLb implements AutoCloseable {
     private final FatalErrorWatch fatalErrors;
     private final HealthCheckRounds healthChecks;
     private final MetricsListener metricsListener;
+    private final Optional<KubernetesWorkerDiscovery> discovery;
 
     private MiniLb(MiniLbConfig config, Injector injector, Consumer<String> onFatal) {
         this.config = config;
@@ -68,6 +73,7 @@ public final class MiniLb implements AutoCloseable {
                 ? new MetricsListener(prometheus.metricsHost(config.host()), prometheus.metricsPort(),
                         injector.getInstance(PrometheusMetrics.class).endpoint())
                 : null;
+        this.discovery = injector.getInstance(Key.get(new TypeLiteral<Optional<KubernetesWorkerDiscovery>>() { }));
         this.fatalErrors = new FatalErrorWatch(state, () -> backendClient.getStatus() == IOReactorStatus.ACTIVE,
                 FATAL_ERROR_CHECK_PERIOD, onFatal);
     }
@@ -121,6 +127,7 @@ public final class MiniLb implements AutoCloseable {
      */
     @Override
     public void close() {
+        discovery.ifPresent(KubernetesWorkerDiscovery::close);
         fatalErrors.close();
         healthChecks.close();
         state.startDraining();
@@ -146,6 +153,7 @@ public final class MiniLb implements AutoCloseable {
         try {
             server.start();
         } catch (RuntimeException e) {
+            discovery.ifPresent(KubernetesWorkerDiscovery::close);
             healthChecks.close();
             BackendHttpClients.stop(backendClient);
             throw new PortUnavailableException(config.host(), config.port(), e);
@@ -160,6 +168,7 @@ public final class MiniLb implements AutoCloseable {
                 config.decodes().stream().map(decode -> decode.url()).collect(Collectors.joining(", ")),
                 config.prefillPolicy(), config.decodePolicy(), config.requestTimeout().toSeconds());
         warnIfAdminRoutesAreExposed();
+        discovery.ifPresent(KubernetesWorkerDiscovery::start);
     }
 
     /** Beyond loopback without an admin key, anyone who reaches mini-lb can flush caches and change its workers. */
@@ -185,6 +194,7 @@ public final class MiniLb implements AutoCloseable {
         try {
             metricsListener.start();
         } catch (RuntimeException e) {
+            discovery.ifPresent(KubernetesWorkerDiscovery::close);
             server.stop();
             healthChecks.close();
             BackendHttpClients.stop(backendClient);

@@ -3,6 +3,7 @@ package io.minilb.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minilb.adapters.in.kubernetes.DiscoverySettings;
 import io.minilb.application.health.HealthCheckSettings;
 import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -519,6 +521,48 @@ class CommandLineTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--api-key", "--api-key-file", "--admin-api-key",
                 "--admin-api-key-file", "--max-concurrent-requests", "--queue-size", "--queue-timeout-secs",
                 "--rate-limit-tokens-per-second");
+    }
+
+    @Test
+    void serviceDiscoveryTakesSglangRoutersFlagsAndStaticWorkersBecomeOptional() {
+        MiniLbConfig config = parse("--service-discovery", "--prefill-selector", "app=sglang", "role=prefill",
+                "--decode-selector", "app=sglang", "role=decode", "--service-discovery-namespace", "llm",
+                "--service-discovery-port", "30000");
+        DiscoverySettings settings = config.discovery().settings();
+        assertThat(config.discovery().enabled()).isTrue();
+        assertThat(config.prefills()).isEmpty();
+        assertThat(settings.prefillSelector()).containsExactlyInAnyOrderEntriesOf(Map.of("app", "sglang", "role", "prefill"));
+        assertThat(settings.decodeSelector()).containsExactlyInAnyOrderEntriesOf(Map.of("app", "sglang", "role", "decode"));
+        assertThat(settings.namespace()).contains("llm");
+        assertThat(settings.port()).isEqualTo(30000);
+        assertThat(parse("--prefill", "http://p:1", "--decode", "http://d:1").discovery().enabled()).isFalse();
+    }
+
+    @Test
+    void serviceDiscoveryComesFromTheConfigFileWithSglangsDefaultPort() throws IOException {
+        Path file = dir.resolve("mini-lb.yaml");
+        Files.writeString(file, String.join("\n",
+                "service-discovery: true",
+                "prefill-selector: [app=sglang, role=prefill]",
+                "decode:",
+                "  - http://d1:31000",
+                ""));
+        DiscoverySettings settings = parse("--config", file.toString()).discovery().settings();
+        assertThat(settings.prefillSelector()).containsEntry("role", "prefill");
+        assertThat(settings.decodeSelector()).isEmpty();
+        assertThat(settings.port()).isEqualTo(80);
+        assertThat(settings.namespace()).isEmpty();
+    }
+
+    @Test
+    void serviceDiscoveryWithoutASelectorForAnEmptySideIsRefused() {
+        assertThatThrownBy(() -> parse("--service-discovery", "--prefill-selector", "role=prefill"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--decode-selector");
+        assertThatThrownBy(() -> parse("--service-discovery", "--prefill-selector", "role", "--decode-selector", "a=b"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("KEY=VALUE");
+        assertThatThrownBy(() -> parse("--service-discovery", "--prefill-selector", "a=b", "--decode-selector", "a=c",
+                "--service-discovery-port", "0"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--service-discovery-port");
     }
 
     private static MiniLbConfig parse(String... args) {

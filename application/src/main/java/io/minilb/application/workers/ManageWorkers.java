@@ -9,6 +9,7 @@ import io.minilb.domain.worker.LiveWorker;
 import io.minilb.domain.worker.WorkerOrigin;
 import io.minilb.domain.worker.WorkerRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ public final class ManageWorkers implements ManageWorkersUseCase {
 
     /** Synchronized so that the duplicate and limit checks hold until the worker is in. */
     @Override
-    public synchronized AddWorkerResult add(Worker worker) {
+    public synchronized AddWorkerResult add(Worker worker, WorkerOrigin origin) {
         Optional<LiveWorker<?>> existing = registry.byUrl(worker.url());
         if (existing.isPresent()) {
             return new AddWorkerResult.AlreadyRegistered(existing.get());
@@ -76,9 +77,9 @@ public final class ManageWorkers implements ManageWorkersUseCase {
             return new AddWorkerResult.RegistryFull(maxWorkers);
         }
         LiveWorker<?> added = worker instanceof PrefillWorker prefill
-                ? registry.addPrefill(prefill, WorkerOrigin.API, addedWorkersStartHealthy)
-                : registry.addDecode((DecodeWorker) worker, WorkerOrigin.API, addedWorkersStartHealthy);
-        LOG.info("{} added through the worker API (id {})", added, added.id());
+                ? registry.addPrefill(prefill, origin, addedWorkersStartHealthy)
+                : registry.addDecode((DecodeWorker) worker, origin, addedWorkersStartHealthy);
+        LOG.info("{} added ({}, id {})", added, origin.name().toLowerCase(Locale.ROOT), added.id());
         return new AddWorkerResult.Added(added);
     }
 
@@ -87,7 +88,7 @@ public final class ManageWorkers implements ManageWorkersUseCase {
         Optional<LiveWorker<?>> worker = registry.byId(id);
         worker.ifPresent(found -> {
             if (registry.remove(id)) {
-                LOG.info("{} removed through the worker API: draining {} request(s) in flight", found,
+                LOG.info("{} removed: draining {} request(s) in flight", found,
                         found.inFlight());
             }
         });

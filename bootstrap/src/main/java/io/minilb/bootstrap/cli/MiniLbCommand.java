@@ -2,7 +2,9 @@ package io.minilb.bootstrap.cli;
 
 import io.minilb.adapters.in.http.AccessKeys;
 import io.minilb.application.admission.AdmissionSettings;
+import io.minilb.adapters.in.kubernetes.DiscoverySettings;
 import io.minilb.application.health.HealthCheckSettings;
+import io.minilb.bootstrap.config.Discovery;
 import io.minilb.bootstrap.config.ConfigFile;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.Limits;
@@ -23,7 +25,9 @@ import io.minilb.domain.worker.HealthThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -273,6 +277,26 @@ public final class MiniLbCommand {
             description = "prefix_hash: prompt tokens hashed to pick the worker (default: 256).")
     Long prefixTokenCount;
 
+    @Option(names = "--service-discovery",
+            description = "Find workers among the Kubernetes pods the selectors match; static ones stay.")
+    Boolean serviceDiscovery;
+
+    @Option(names = "--prefill-selector", paramLabel = "KEY=VALUE", arity = "1..*",
+            description = "Labels of prefill pods (all must match); annotation sglang.ai/bootstrap-port gives the bootstrap port.")
+    List<String> prefillSelector = new ArrayList<>();
+
+    @Option(names = "--decode-selector", paramLabel = "KEY=VALUE", arity = "1..*",
+            description = "Labels of decode pods (all must match).")
+    List<String> decodeSelector = new ArrayList<>();
+
+    @Option(names = "--service-discovery-namespace", paramLabel = "NAMESPACE",
+            description = "Namespace whose pods are watched (default: all namespaces, which needs a ClusterRole).")
+    String serviceDiscoveryNamespace;
+
+    @Option(names = "--service-discovery-port", paramLabel = "PORT",
+            description = "Workers' HTTP port on the pod IP, unless annotation smg.ai/worker-ports names it (default: 80).")
+    Long serviceDiscoveryPort;
+
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
         ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
@@ -292,12 +316,13 @@ public final class MiniLbCommand {
                 policy(decodePolicy, "--decode-policy", file, "decode-policy").orElse(sharedPolicy),
                 timeouts(file),
                 limits(file),
-                resilience(file).withRetry(retry(file)))
-                .withObservability(observability(file))
-                .withAccessKeys(accessKeys(file))
-                .withAdmission(admission(file))
-                .withPrometheus(prometheus(file))
-                .withRouting(routing(file));
+                resilience(file).withRetry(retry(file)),
+                observability(file),
+                accessKeys(file),
+                admission(file),
+                prometheus(file),
+                routing(file),
+                discovery(file));
     }
 
     private Observability observability(ConfigFile file) {
@@ -384,6 +409,35 @@ public final class MiniLbCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException("routing settings: " + e.getMessage());
         }
+    }
+
+    private Discovery discovery(ConfigFile file) {
+        if (!first(serviceDiscovery, file.flag("service-discovery")).orElse(false)) {
+            return Discovery.disabled();
+        }
+        long discoveryPort = first(serviceDiscoveryPort, file.number("service-discovery-port"))
+                .orElse((long) DiscoverySettings.DEFAULT_PORT);
+        if (discoveryPort < 1 || discoveryPort > 65_535) {
+            throw new InvalidConfigurationException("--service-discovery-port " + discoveryPort + " is outside 1-65535");
+        }
+        return Discovery.enabled(new DiscoverySettings(
+                first(serviceDiscoveryNamespace, file.text("service-discovery-namespace")),
+                (int) discoveryPort,
+                selector("--prefill-selector", prefillSelector.isEmpty() ? file.list("prefill-selector") : prefillSelector),
+                selector("--decode-selector", decodeSelector.isEmpty() ? file.list("decode-selector") : decodeSelector)));
+    }
+
+    /** {@code key=value} pairs, as SGLang's router reads them (the first {@code =} splits). */
+    private static Map<String, String> selector(String flag, List<String> pairs) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int split = pair.indexOf('=');
+            if (split < 1) {
+                throw new InvalidConfigurationException(flag + " takes KEY=VALUE pairs, got '" + pair + "'");
+            }
+            labels.put(pair.substring(0, split), pair.substring(split + 1));
+        }
+        return labels;
     }
 
     private RetrySettings retry(ConfigFile file) {

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  * @param admission how many generations run at once, how many wait, how fast they are admitted
  * @param prometheus where {@code /metrics} is served besides the main port
  * @param routing tuning of the prompt- and load-aware policies
+ * @param discovery Kubernetes service discovery; with it, a side may have no static worker if discovery selects it
  */
 public record MiniLbConfig(
         String host,
@@ -41,7 +42,8 @@ public record MiniLbConfig(
         AccessKeys accessKeys,
         AdmissionSettings admission,
         PrometheusSettings prometheus,
-        RoutingSettings routing) {
+        RoutingSettings routing,
+        Discovery discovery) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -61,18 +63,21 @@ public record MiniLbConfig(
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(prometheus, "prometheus");
         Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(discovery, "discovery");
         if (host.isBlank()) {
             throw new InvalidConfigurationException("--host must not be empty");
         }
         if (port < 0 || port > 65_535) {
             throw new InvalidConfigurationException("--port " + port + " is outside 0-65535");
         }
-        if (prefills.isEmpty()) {
+        if (prefills.isEmpty() && !discovery.discoversPrefills()) {
             throw new InvalidConfigurationException(
-                    "no prefill server configured: give at least one --prefill URL [BOOTSTRAP_PORT|none]");
+                    "no prefill server configured: give at least one --prefill URL [BOOTSTRAP_PORT|none], "
+                            + "or --service-discovery with --prefill-selector");
         }
-        if (decodes.isEmpty()) {
-            throw new InvalidConfigurationException("no decode server configured: give at least one --decode URL");
+        if (decodes.isEmpty() && !discovery.discoversDecodes()) {
+            throw new InvalidConfigurationException("no decode server configured: give at least one --decode URL, "
+                    + "or --service-discovery with --decode-selector");
         }
         requireEachServerOnce(prefills, decodes);
     }
@@ -82,7 +87,7 @@ public record MiniLbConfig(
             String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
         this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
                 Observability.defaults(), AccessKeys.none(), AdmissionSettings.defaults(), PrometheusSettings.defaults(),
-                RoutingSettings.defaults());
+                RoutingSettings.defaults(), Discovery.disabled());
     }
 
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
@@ -150,6 +155,10 @@ public record MiniLbConfig(
         return copy(settings -> settings.routing = newRouting);
     }
 
+    public MiniLbConfig withDiscovery(Discovery newDiscovery) {
+        return copy(settings -> settings.discovery = newDiscovery);
+    }
+
     public MiniLbConfig withMaxPayloadBytes(long bytes) {
         return withLimits(limits.withMaxPayloadBytes(bytes));
     }
@@ -181,6 +190,7 @@ public record MiniLbConfig(
         private AdmissionSettings admission;
         private PrometheusSettings prometheus;
         private RoutingSettings routing;
+        private Discovery discovery;
 
         private Settings(MiniLbConfig config) {
             host = config.host;
@@ -197,11 +207,12 @@ public record MiniLbConfig(
             admission = config.admission;
             prometheus = config.prometheus;
             routing = config.routing;
+            discovery = config.discovery;
         }
 
         private MiniLbConfig build() {
             return new MiniLbConfig(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits,
-                    resilience, observability, accessKeys, admission, prometheus, routing);
+                    resilience, observability, accessKeys, admission, prometheus, routing, discovery);
         }
     }
 }

@@ -19,5 +19,6 @@ public final class MiniLbModule extends AbstractModule {
         install(new PolicyModule());
         install(new ApplicationModule());
         install(new HttpAdaptersModule());
+        install(new DiscoveryModule());
     }
 }

@@ -4,6 +4,7 @@ import io.minilb.application.workers.AddWorkerResult;
 import io.minilb.application.workers.Readiness;
 import io.minilb.domain.Worker;
 import io.minilb.domain.worker.LiveWorker;
+import io.minilb.domain.worker.WorkerOrigin;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +19,12 @@ public interface ManageWorkersUseCase {
     Optional<LiveWorker<?>> findByUrl(String url);
 
     /** Registers a worker from the API, unless its URL is registered already or the registry is full. */
-    AddWorkerResult add(Worker worker);
+    default AddWorkerResult add(Worker worker) {
+        return add(worker, WorkerOrigin.API);
+    }
+
+    /** As {@link #add(Worker)}, for a worker found elsewhere (e.g. by service discovery). */
+    AddWorkerResult add(Worker worker, WorkerOrigin origin);
 
     /**
      * Starts draining the worker with this id: no new requests, those in flight finish. The worker as registered,
