@@ -82,12 +82,20 @@ public record MiniLbConfig(
         requireEachServerOnce(prefills, decodes);
     }
 
-    /** The settings that have no flag of their own among these: their defaults. */
+    /** The settings that have no parameter here: their defaults. */
     public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
             String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience) {
         this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
+                Discovery.disabled());
+    }
+
+    /** With service discovery, which may find all of one side's workers (so a list may be empty). */
+    public MiniLbConfig(String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes,
+            String prefillPolicy, String decodePolicy, Timeouts timeouts, Limits limits, WorkerResilience resilience,
+            Discovery discovery) {
+        this(host, port, prefills, decodes, prefillPolicy, decodePolicy, timeouts, limits, resilience,
                 Observability.defaults(), AccessKeys.none(), AdmissionSettings.defaults(), PrometheusSettings.defaults(),
-                RoutingSettings.defaults(), Discovery.disabled());
+                RoutingSettings.defaults(), discovery);
     }
 
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
