@@ -22,6 +22,7 @@ import io.minilb.application.port.in.ClusterAdminUseCase;
 import io.minilb.application.port.in.ManageWorkersUseCase;
 import io.minilb.application.port.in.RouteGenerationUseCase;
 import io.minilb.application.port.out.InferenceBackend;
+import io.minilb.application.admission.AdmissionStats;
 import io.minilb.application.port.out.RoutingMetrics;
 import io.minilb.application.port.out.WorkerAdminClient;
 import io.minilb.application.port.out.WorkerProbe;
@@ -49,13 +50,15 @@ public final class HttpAdaptersModule extends AbstractModule {
                 BackendClientSettings.forClientConnections(config.limits().maxConnections()), pool);
     }
 
-    /** Reads the workers and the backend pool when scraped. */
+    /** Reads the workers, the backend pool and admission control when scraped. */
     @Provides
     @Singleton
-    PrometheusMetrics metrics(WorkerRegistry workers, PoolingAsyncClientConnectionManager pool) {
+    PrometheusMetrics metrics(WorkerRegistry workers, PoolingAsyncClientConnectionManager pool,
+            AdmissionStats admission) {
         var metrics = new PrometheusMetrics(workers);
         var connections = new BackendConnections(pool);
         metrics.backendConnections(connections::leased, connections::idle);
+        metrics.admission(admission::queued, admission::active);
         return metrics;
     }
 

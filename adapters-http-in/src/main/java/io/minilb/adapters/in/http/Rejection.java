@@ -17,6 +17,14 @@ public enum Rejection {
     INVALID_REQUEST,
     /** 502: an answer that must be held whole is larger than {@code --max-response-bytes}. */
     RESPONSE_TOO_LARGE,
+    /** 429: the admission queue is full, or the rate limit is reached. */
+    QUEUE_FULL,
+    /** 408: the request waited in the admission queue past {@code --queue-timeout-secs}. */
+    QUEUE_TIMEOUT,
+    /** 401: no key, or not a key mini-lb knows. */
+    UNAUTHENTICATED,
+    /** 403: the client key on an admin route. */
+    FORBIDDEN,
     /** A connection closed at once: the connection cap is reached. */
     CONNECTION_CAP;
 
@@ -39,6 +47,10 @@ public enum Rejection {
             case ErrorBody.INVALID_REQUEST -> Optional.of(INVALID_REQUEST);
             case "no_available_worker" -> Optional.of(NO_AVAILABLE_WORKER);
             case "response_too_large" -> Optional.of(RESPONSE_TOO_LARGE);
+            case "rate_limited" -> Optional.of(QUEUE_FULL);
+            case "queue_timeout" -> Optional.of(QUEUE_TIMEOUT);
+            case AccessGuard.AUTHENTICATION_ERROR -> Optional.of(UNAUTHENTICATED);
+            case AccessGuard.PERMISSION_ERROR -> Optional.of(FORBIDDEN);
             default -> Optional.empty();
         };
     }

@@ -18,6 +18,7 @@ final class MetricNames {
     static final String REJECTED_REQUESTS = PREFIX + "rejected_requests";
     static final String CLIENT_CONNECTIONS = PREFIX + "client_connections";
     static final String BACKEND_CONNECTIONS = PREFIX + "backend_connections";
+    static final String ADMISSION_REQUESTS = PREFIX + "admission_requests";
     static final String WORKER_REQUESTS = PREFIX + "worker_requests";
     static final String WORKER_FAILURES = PREFIX + "worker_failures";
     static final String WORKER_REQUESTS_ACTIVE = PREFIX + "worker_requests_active";
@@ -27,7 +28,8 @@ final class MetricNames {
     static final String NO_AVAILABLE_WORKER = PREFIX + "no_available_worker";
 
     static final List<String> ALL = List.of(HTTP_REQUESTS, HTTP_REQUEST_DURATION, TIME_TO_FIRST_BYTE, OVERHEAD,
-            RESPONSE_BYTES, REJECTED_REQUESTS, CLIENT_CONNECTIONS, BACKEND_CONNECTIONS, WORKER_REQUESTS,
+            RESPONSE_BYTES, REJECTED_REQUESTS, CLIENT_CONNECTIONS, BACKEND_CONNECTIONS, ADMISSION_REQUESTS,
+            WORKER_REQUESTS,
             WORKER_FAILURES, WORKER_REQUESTS_ACTIVE, WORKER_HEALTH, WORKER_CB_STATE, RETRIES, NO_AVAILABLE_WORKER);
 
     private MetricNames() {

@@ -58,6 +58,19 @@ public final class PrometheusMetrics {
                 .register(registry);
     }
 
+    /** Where to read admission control's queue and admitted requests from when scraped; call once. */
+    public void admission(IntSupplier queued, IntSupplier admitted) {
+        GaugeWithCallback.builder()
+                .name(MetricNames.ADMISSION_REQUESTS)
+                .help("Generations in admission control now: queued (waiting for a slot) or active (admitted)")
+                .labelNames("state")
+                .callback(callback -> {
+                    callback.call(queued.getAsInt(), "queued");
+                    callback.call(admitted.getAsInt(), "active");
+                })
+                .register(registry);
+    }
+
     PrometheusRegistry registry() {
         return registry;
     }

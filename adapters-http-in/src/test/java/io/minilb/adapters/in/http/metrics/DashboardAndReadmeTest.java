@@ -39,6 +39,7 @@ class DashboardAndReadmeTest {
     @Test
     void theDashboardQueriesOnlyExportedSeriesAndShowsEveryMiniLbMetric() throws IOException {
         metrics.backendConnections(() -> 0, () -> 0);
+        metrics.admission(() -> 0, () -> 0);
         Set<String> exported = exportedSampleNames();
         Set<String> used = new TreeSet<>();
         for (String expression : expressions(new ObjectMapper().readTree(DASHBOARD.toFile()))) {
@@ -58,6 +59,7 @@ class DashboardAndReadmeTest {
     @Test
     void theReadmeListsEveryMiniLbSeries() throws IOException {
         metrics.backendConnections(() -> 0, () -> 0);
+        metrics.admission(() -> 0, () -> 0);
         String readme = Files.readString(README);
         List<MetricSnapshot> own = ownSnapshots();
         assertThat(own).hasSameSizeAs(MetricNames.ALL);
