@@ -50,15 +50,13 @@ public final class HttpAdaptersModule extends AbstractModule {
                 BackendClientSettings.forClientConnections(config.limits().maxConnections()), pool);
     }
 
-    /** Reads the workers, the backend pool and admission control when scraped. */
+    /** Reads the workers and the backend pool when scraped (admission control too, see {@link #httpServer}). */
     @Provides
     @Singleton
-    PrometheusMetrics metrics(WorkerRegistry workers, PoolingAsyncClientConnectionManager pool,
-            AdmissionStats admission) {
+    PrometheusMetrics metrics(WorkerRegistry workers, PoolingAsyncClientConnectionManager pool) {
         var metrics = new PrometheusMetrics(workers);
         var connections = new BackendConnections(pool);
         metrics.backendConnections(connections::leased, connections::idle);
-        metrics.admission(admission::queued, admission::active);
         return metrics;
     }
 
@@ -117,7 +115,10 @@ public final class HttpAdaptersModule extends AbstractModule {
     @Singleton
     MiniLbHttpServer httpServer(RouteGenerationUseCase routing, ClusterAdminUseCase admin,
             ManageWorkersUseCase workers, ServingState state, MiniLbConfig config, MemoryBudget budget,
-            RequestContextSettings requestContext, PrometheusMetrics metrics) {
+            RequestContextSettings requestContext, PrometheusMetrics metrics, AdmissionStats admission) {
+        // Here, not where the metrics are made: admission control reports to the routing metrics, so reading it
+        // there would be a circular dependency.
+        metrics.admission(admission::queued, admission::active);
         Limits limits = config.limits();
         return new MiniLbHttpServer(routing, admin, workers, state, new HttpServerSettings(config.host(), config.port(),
                 limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
