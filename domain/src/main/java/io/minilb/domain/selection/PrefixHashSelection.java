@@ -32,11 +32,10 @@ public final class PrefixHashSelection implements SelectionPolicy {
     @Override
     public <C extends WorkerLoad> C select(List<C> candidates, RoutingContext context) {
         int limit = context.hasTokens() ? prefixTokenCount : prefixTokenCount * CHARS_PER_TOKEN;
-        int[] prefix = context.promptPrefix(limit);
-        if (prefix.length == 0) {
+        if (context.promptLength() == 0) {
             return LeastLoadSelection.leastLoaded(candidates, random);
         }
-        C home = ring.workerFor(candidates, HashRing.hash(prefix) ^ (context.hasTokens() ? 1 : 0));
+        C home = ring.workerFor(candidates, HashRing.hashPrompt(context, limit) ^ (context.hasTokens() ? 1 : 0));
         long total = 0;
         for (C candidate : candidates) {
             total += candidate.inFlight();
