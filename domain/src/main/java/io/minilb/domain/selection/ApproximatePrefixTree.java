@@ -14,11 +14,11 @@ import java.util.function.Predicate;
 
 /**
  * A radix tree of the prompt prefixes routed to each worker (its "tenants"), approximating what each worker holds in
- * its own prefix cache. Keys are int sequences (characters or token ids). Every node on a tenant's path carries the
- * tenant with the time it was last used there, so a node's tenants always include its children's: the least recently
- * used leaves of a tenant are what eviction removes first. A tenant's size is the number of key elements it holds.
- * A decision walks the prompt down the tree once ({@link #walk}), then matches and inserts along that path. Not
- * thread-safe: its owner locks.
+ * its own prefix cache. Keys are prompts ({@link PromptKey}), edges int sequences (characters or token ids). Every
+ * node on a tenant's path carries the tenant with the time it was last used there, so a node's tenants always include
+ * its children's: the least recently used leaves of a tenant are what eviction removes first. A tenant's size is the
+ * number of key elements it holds. A decision walks the prompt down the tree once ({@link #walk}), then matches and
+ * inserts along that path. Not thread-safe: its owner locks.
  */
 final class ApproximatePrefixTree {
 
