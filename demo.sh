@@ -106,6 +106,8 @@ done
 echo "mini-lb is up on http://127.0.0.1:$MINILB_PORT, in front of prefills on ports $PREFILL1_PORT and" \
      "$PREFILL2_PORT (bootstrap $PREFILL1_BOOTSTRAP_PORT, $PREFILL2_BOOTSTRAP_PORT) and decodes on $DECODE1_PORT and" \
      "$DECODE2_PORT (simulators)."
+echo "It routes with its default policies: cache_aware for prefill (a prompt prefix stays on the prefill that has" \
+     "it cached), power_of_two for decode (the less loaded of two)."
 echo "Streaming a chat completion, token by token:"
 echo
 curl -sN "http://127.0.0.1:$MINILB_PORT/v1/chat/completions" \

@@ -60,8 +60,20 @@ class CommandLineTest {
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(1800));
+        // Not SGLang's router's (cache_aware on both sides): see docs/ROUTING.md.
+        assertThat(config.prefillPolicy()).isEqualTo("cache_aware");
+        assertThat(config.decodePolicy()).isEqualTo("power_of_two");
+    }
+
+    @Test
+    void theSharedPolicyReplacesBothSidesDefaults() {
+        MiniLbConfig config = parse("--prefill", "http://p:1", "--decode", "http://d:1", "--policy", "random");
         assertThat(config.prefillPolicy()).isEqualTo("random");
         assertThat(config.decodePolicy()).isEqualTo("random");
+        MiniLbConfig onlyDecode = parse("--prefill", "http://p:1", "--decode", "http://d:1", "--decode-policy",
+                "least_load");
+        assertThat(onlyDecode.prefillPolicy()).isEqualTo("cache_aware");
+        assertThat(onlyDecode.decodePolicy()).isEqualTo("least_load");
     }
 
     @Test
@@ -283,18 +295,22 @@ class CommandLineTest {
                 "prefill: [http://p:1]", "decode: [http://d:1]", "prefill-policy: cache_aware",
                 "decode-policy: power_of_two", "cache-threshold: 0.5", "balance-abs-threshold: 8",
                 "balance-rel-threshold: 2.0", "eviction-interval: 30", "max-tree-size: 5000",
-                "prefix-token-count: 64", ""));
+                "prefix-token-count: 64", "prefix-hash-load-factor: 2.0", ""));
         MiniLbConfig fromFile = parse("--config", file.toString(), "--max-tree-size", "7000");
         assertThat(fromFile.routing()).isEqualTo(new RoutingSettings(new CacheAwareSettings(0.5, 8, 2.0, 7000),
-                Duration.ofSeconds(30), 64));
+                Duration.ofSeconds(30), 64, 2.0));
         assertThat(fromFile.prefillPolicy()).isEqualTo("cache_aware");
         assertThat(fromFile.decodePolicy()).isEqualTo("power_of_two");
 
         MiniLbConfig fromFlags = parse("--prefill", "http://p:1", "--decode", "http://d:1", "--policy", "least_load",
                 "--cache-threshold", "0.1", "--balance-abs-threshold", "4", "--balance-rel-threshold", "1.2",
-                "--eviction-interval", "5", "--prefix-token-count", "16");
+                "--eviction-interval", "5", "--prefix-token-count", "16", "--prefix-hash-load-factor", "1.5");
         assertThat(fromFlags.routing()).isEqualTo(new RoutingSettings(new CacheAwareSettings(0.1, 4, 1.2, 1_048_576),
-                Duration.ofSeconds(5), 16));
+                Duration.ofSeconds(5), 16, 1.5));
+        assertThat(defaults.prefixHashLoadFactor()).as("SGLang's router's").isEqualTo(1.25);
+        assertThatThrownBy(() -> parse("--prefill", "http://p:1", "--decode", "http://d:1",
+                "--prefix-hash-load-factor", "0.5")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("--prefix-hash-load-factor");
     }
 
     @Test

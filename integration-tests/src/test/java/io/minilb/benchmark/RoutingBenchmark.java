@@ -31,9 +31,11 @@ import java.util.stream.Stream;
 /**
  * Routing policies compared on what they exploit: 2 prefill simulators with a prefix cache each too small for all
  * documents, 2 decode simulators with a batch size, the second twice as slow. The workload is {@code DOCUMENTS} long
- * documents (a shared prefix each) times many questions, in the same seeded order for every policy. Each policy runs
- * on fresh simulators (cold caches), the policies interleaved over {@code ROUNDS} rounds so that drift on the machine
- * spreads over all of them. Prints a Markdown table. Knobs are system properties (see the constants' defaults).
+ * documents (a shared prefix each) times many questions, in the same seeded order for every policy; then
+ * {@code CONVERSATIONS} multi-turn conversations, each turn's prompt the previous one extended by its answer and a new
+ * question, a conversation's turns sent one after the other. Each policy runs each workload on fresh simulators (cold
+ * caches), the policies interleaved over {@code ROUNDS} rounds so that drift on the machine spreads over all of them.
+ * Prints a Markdown table per workload. Knobs are system properties (see the constants' defaults).
  */
 public final class RoutingBenchmark {
 
@@ -43,6 +45,10 @@ public final class RoutingBenchmark {
     private static final int DOCUMENTS = Integer.getInteger("documents", 8);
     private static final int DOCUMENT_WORDS = Integer.getInteger("documentWords", 800);
     private static final int QUESTION_WORDS = 12;
+    private static final int CONVERSATIONS = Integer.getInteger("conversations", 32);
+    private static final int TURNS = Integer.getInteger("turns", 5);
+    private static final int OPENING_WORDS = 150;
+    private static final int TURN_WORDS = 60;
     private static final int OUTPUT_TOKENS = Integer.getInteger("outputTokens", 32);
     private static final double PREFILL_MS_PER_TOKEN = Double.parseDouble(System.getProperty("prefillMsPerToken", "0.5"));
     /** Room for about half the documents on each prefill: together they hold them all, if each gets its half. */
@@ -64,6 +70,10 @@ public final class RoutingBenchmark {
             new Setting("cache_aware + least_load", "cache_aware", "least_load"),
             new Setting("cache_aware + power_of_two", "cache_aware", "power_of_two"));
 
+    /** Prompts sent in sessions: a session's prompts one after the other, the sessions concurrently. */
+    private record Workload(String label, List<List<String>> sessions) {
+    }
+
     /** What one request took and what its prefill found cached. */
     private record Sample(double ttftMillis, double totalMillis, int promptTokens, int cachedTokens, boolean ok) {
     }
@@ -76,26 +86,42 @@ public final class RoutingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> prompts = workload(new Random(42));
+        List<Workload> workloads = List.of(
+                new Workload("documents x questions", documents(new Random(42)).stream().map(List::of).toList()),
+                new Workload("multi-turn conversations", conversations()));
         // Warms the JIT up on every code path, so that the first policy measured is not the one paying for it.
-        run(SETTINGS.get(SETTINGS.size() - 1), prompts.subList(0, Math.min(prompts.size(), 4 * CONCURRENCY)));
-        Map<Setting, List<Sample>> samples = new LinkedHashMap<>();
-        Map<Setting, Double> seconds = new LinkedHashMap<>();
+        List<List<String>> warmUp = workloads.get(0).sessions();
+        run(SETTINGS.get(SETTINGS.size() - 1), warmUp.subList(0, Math.min(warmUp.size(), 4 * CONCURRENCY)));
+        Map<Workload, Map<Setting, List<Sample>>> samples = new LinkedHashMap<>();
+        Map<Workload, Map<Setting, Double>> seconds = new LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < SETTINGS.size(); i++) {
                 // Each round starts with another policy, so none always runs first on a cold JIT.
                 Setting setting = SETTINGS.get((i + round) % SETTINGS.size());
-                Run run = run(setting, prompts);
-                seconds.merge(setting, run.seconds(), Double::sum);
-                samples.computeIfAbsent(setting, s -> new ArrayList<>()).addAll(run.samples());
+                for (Workload workload : workloads) {
+                    Run run = run(setting, workload.sessions());
+                    seconds.computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                            .merge(setting, run.seconds(), Double::sum);
+                    samples.computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                            .computeIfAbsent(setting, s -> new ArrayList<>()).addAll(run.samples());
+                }
                 System.err.printf(Locale.ROOT, "round %d: %s done%n", round + 1, setting.label());
             }
         }
-        System.out.printf(Locale.ROOT, "%d rounds x %d requests per policy, %d concurrent; %d documents x %d words, "
-                + "%d output tokens; prefill %.1f ms/token, prefix cache %d tokens; decode %.1f and %.1f ms/token, "
-                + "batch size %d%n%n", ROUNDS, REQUESTS, CONCURRENCY, DOCUMENTS, DOCUMENT_WORDS, OUTPUT_TOKENS,
-                PREFILL_MS_PER_TOKEN, PREFIX_CACHE_TOKENS, DECODE_MS_PER_TOKEN, 2 * DECODE_MS_PER_TOKEN,
-                DECODE_BATCH_SIZE);
+        System.out.printf(Locale.ROOT, "%d rounds, %d concurrent clients, %d output tokens; prefill %.1f ms/token, "
+                + "prefix cache %d tokens; decode %.1f and %.1f ms/token, batch size %d%n", ROUNDS, CONCURRENCY,
+                OUTPUT_TOKENS, PREFILL_MS_PER_TOKEN, PREFIX_CACHE_TOKENS, DECODE_MS_PER_TOKEN,
+                2 * DECODE_MS_PER_TOKEN, DECODE_BATCH_SIZE);
+        System.out.printf(Locale.ROOT, "documents: %d requests per policy and round, %d documents x %d words; "
+                + "conversations: %d x %d turns (%d words, then %d a turn)%n", REQUESTS, DOCUMENTS, DOCUMENT_WORDS,
+                CONVERSATIONS, TURNS, OPENING_WORDS, TURN_WORDS);
+        for (Workload workload : workloads) {
+            System.out.printf("%n%s%n%n", workload.label());
+            printTable(samples.get(workload), seconds.get(workload));
+        }
+    }
+
+    private static void printTable(Map<Setting, List<Sample>> samples, Map<Setting, Double> seconds) {
         System.out.println("| policy (prefill + decode) | TTFT mean ms | TTFT p50 | TTFT p99 | total p50 ms | total p99 "
                 + "| req/s | cache hit rate | errors |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -115,7 +141,7 @@ public final class RoutingBenchmark {
     }
 
     /** DOCUMENTS documents, each asked REQUESTS / DOCUMENTS distinct questions, shuffled. */
-    private static List<String> workload(Random random) {
+    private static List<String> documents(Random random) {
         List<String> documents = new ArrayList<>();
         for (int d = 0; d < DOCUMENTS; d++) {
             StringBuilder document = new StringBuilder("Document ").append(d).append(':');
@@ -135,7 +161,37 @@ public final class RoutingBenchmark {
         return prompts;
     }
 
-    private static Run run(Setting setting, List<String> prompts) throws Exception {
+    /**
+     * CONVERSATIONS conversations of TURNS turns: an opening of OPENING_WORDS words, then each turn adds an answer and
+     * a question (TURN_WORDS words together), so that each prompt extends the previous one.
+     */
+    private static List<List<String>> conversations() {
+        List<List<String>> conversations = new ArrayList<>();
+        for (int c = 0; c < CONVERSATIONS; c++) {
+            StringBuilder prompt = new StringBuilder("Conversation ").append(c).append(':');
+            words(prompt, "c" + c + "o", OPENING_WORDS);
+            List<String> turns = new ArrayList<>();
+            for (int t = 0; t < TURNS; t++) {
+                if (t > 0) {
+                    prompt.append(" Answer:");
+                    words(prompt, "c" + c + "a" + t + "w", TURN_WORDS / 2);
+                }
+                prompt.append(" Question:");
+                words(prompt, "c" + c + "q" + t + "w", TURN_WORDS / 2);
+                turns.add(prompt.toString());
+            }
+            conversations.add(turns);
+        }
+        return conversations;
+    }
+
+    private static void words(StringBuilder text, String stem, int count) {
+        for (int w = 0; w < count; w++) {
+            text.append(' ').append(stem).append(w);
+        }
+    }
+
+    private static Run run(Setting setting, List<List<String>> sessions) throws Exception {
         List<Simulator> prefills = new ArrayList<>();
         List<Simulator> decodes = new ArrayList<>();
         MiniLb lb = null;
@@ -159,8 +215,10 @@ public final class RoutingBenchmark {
             for (int c = 0; c < CONCURRENCY; c++) {
                 runs.add(clients.submit(() -> {
                     List<Sample> mine = new ArrayList<>();
-                    for (int i = next.getAndIncrement(); i < prompts.size(); i = next.getAndIncrement()) {
-                        mine.add(send(http, url, prompts.get(i)));
+                    for (int i = next.getAndIncrement(); i < sessions.size(); i = next.getAndIncrement()) {
+                        for (String prompt : sessions.get(i)) {
+                            mine.add(send(http, url, prompt));
+                        }
                     }
                     return mine;
                 }));

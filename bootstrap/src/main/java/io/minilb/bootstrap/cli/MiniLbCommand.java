@@ -64,8 +64,9 @@ public final class MiniLbCommand {
     List<String> decodes = new ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "NAME",
-            description = "Selection policy for both sides: random (default), round_robin, power_of_two, least_load, "
-                    + "cache_aware, consistent_hashing or prefix_hash.")
+            description = "Selection policy for both sides: random, round_robin, power_of_two, least_load, "
+                    + "cache_aware, consistent_hashing or prefix_hash (default: cache_aware for prefill, "
+                    + "power_of_two for decode).")
     String policy;
 
     @Option(names = "--prefill-policy", paramLabel = "NAME", description = "Selection policy for prefill servers; overrides --policy.")
@@ -277,6 +278,10 @@ public final class MiniLbCommand {
             description = "prefix_hash: prompt tokens hashed to pick the worker (default: 256).")
     Long prefixTokenCount;
 
+    @Option(names = "--prefix-hash-load-factor", paramLabel = "X",
+            description = "prefix_hash: load, relative to the average, beyond which a prompt goes to the least loaded worker instead (default: 1.25).")
+    Double prefixHashLoadFactor;
+
     @Option(names = "--service-discovery",
             description = "Find workers among the Kubernetes pods the selectors match; static ones stay.")
     Boolean serviceDiscovery;
@@ -305,15 +310,17 @@ public final class MiniLbCommand {
                 : prefills.stream().map(WorkerSpecs::prefill).toList();
         List<DecodeWorker> decodeWorkers = (decodes.isEmpty() ? file.list("decode") : decodes).stream()
                 .map(WorkerSpecs::decode).toList();
-        String sharedPolicy = policy(policy, "--policy", file, "policy").orElse(MiniLbConfig.DEFAULT_POLICY);
+        Optional<String> sharedPolicy = policy(policy, "--policy", file, "policy");
         return new MiniLbConfig(
                 first(host, file.text("host")).orElse(MiniLbConfig.DEFAULT_HOST),
                 port(first(port == null ? null : port.longValue(), file.number("port"))
                         .orElse((long) MiniLbConfig.DEFAULT_PORT)),
                 prefillWorkers,
                 decodeWorkers,
-                policy(prefillPolicy, "--prefill-policy", file, "prefill-policy").orElse(sharedPolicy),
-                policy(decodePolicy, "--decode-policy", file, "decode-policy").orElse(sharedPolicy),
+                policy(prefillPolicy, "--prefill-policy", file, "prefill-policy").or(() -> sharedPolicy)
+                        .orElse(MiniLbConfig.DEFAULT_PREFILL_POLICY),
+                policy(decodePolicy, "--decode-policy", file, "decode-policy").or(() -> sharedPolicy)
+                        .orElse(MiniLbConfig.DEFAULT_DECODE_POLICY),
                 timeouts(file),
                 limits(file),
                 resilience(file).withRetry(retry(file)),
@@ -405,7 +412,9 @@ public final class MiniLbCommand {
                     seconds(evictionInterval, file.number("eviction-interval"),
                             RoutingSettings.DEFAULT_EVICTION_INTERVAL),
                     intValue(first(prefixTokenCount, file.number("prefix-token-count")),
-                            RoutingSettings.DEFAULT_PREFIX_TOKEN_COUNT, "--prefix-token-count"));
+                            RoutingSettings.DEFAULT_PREFIX_TOKEN_COUNT, "--prefix-token-count"),
+                    first(prefixHashLoadFactor, file.text("prefix-hash-load-factor").map(Double::parseDouble))
+                            .orElse(RoutingSettings.DEFAULT_PREFIX_HASH_LOAD_FACTOR));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException("routing settings: " + e.getMessage());
         }

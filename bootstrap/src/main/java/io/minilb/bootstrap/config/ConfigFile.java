@@ -41,7 +41,7 @@ public final class ConfigFile {
             "max-concurrent-requests", "queue-size", "queue-timeout-secs", "rate-limit-tokens-per-second",
             "prometheus-host", "prometheus-port",
             "cache-threshold", "balance-abs-threshold", "balance-rel-threshold", "eviction-interval",
-            "max-tree-size", "prefix-token-count",
+            "max-tree-size", "prefix-token-count", "prefix-hash-load-factor",
             "service-discovery", "prefill-selector", "decode-selector", "service-discovery-namespace",
             "service-discovery-port"));
 

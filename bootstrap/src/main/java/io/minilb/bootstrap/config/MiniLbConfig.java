@@ -47,7 +47,13 @@ public record MiniLbConfig(
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
-    public static final String DEFAULT_POLICY = "random";
+    /**
+     * The prefill is where a shared prompt prefix saves work (its radix cache): cache_aware keeps a prefix on the
+     * prefill that has it. Measured in docs/ROUTING.md.
+     */
+    public static final String DEFAULT_PREFILL_POLICY = "cache_aware";
+    /** The decode has no prefix to exploit; its latency is its load: the less loaded of two. */
+    public static final String DEFAULT_DECODE_POLICY = "power_of_two";
 
     public MiniLbConfig {
         Objects.requireNonNull(host, "host");
@@ -101,7 +107,7 @@ public record MiniLbConfig(
     /** The seed's {@code MiniLbConfig::new(host, port, prefills, decodes, timeout)}, with defaults for the rest. */
     public MiniLbConfig(
             String host, int port, List<PrefillWorker> prefills, List<DecodeWorker> decodes, Duration requestTimeout) {
-        this(host, port, prefills, decodes, DEFAULT_POLICY, DEFAULT_POLICY,
+        this(host, port, prefills, decodes, DEFAULT_PREFILL_POLICY, DEFAULT_DECODE_POLICY,
                 Timeouts.withRequestTimeout(requestTimeout), Limits.defaults(), WorkerResilience.defaults());
     }
 

@@ -1,6 +1,7 @@
 package io.minilb.bootstrap.config;
 
 import io.minilb.domain.selection.CacheAwareSettings;
+import io.minilb.domain.selection.PrefixHashSelection;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,8 +13,11 @@ import java.util.Objects;
  *     {@code --max-tree-size}
  * @param evictionInterval {@code --eviction-interval}: how often cache_aware trims its tree and forgets removed workers
  * @param prefixTokenCount {@code --prefix-token-count}: tokens prefix_hash hashes
+ * @param prefixHashLoadFactor {@code --prefix-hash-load-factor}: load, relative to the average, beyond which
+ *     prefix_hash sends a prompt to the least loaded worker instead of its own
  */
-public record RoutingSettings(CacheAwareSettings cacheAware, Duration evictionInterval, int prefixTokenCount) {
+public record RoutingSettings(
+        CacheAwareSettings cacheAware, Duration evictionInterval, int prefixTokenCount, double prefixHashLoadFactor) {
 
     public static final double DEFAULT_CACHE_THRESHOLD = 0.3;
     public static final int DEFAULT_BALANCE_ABS_THRESHOLD = 64;
@@ -25,6 +29,7 @@ public record RoutingSettings(CacheAwareSettings cacheAware, Duration evictionIn
      */
     public static final int DEFAULT_MAX_TREE_SIZE = 1 << 20;
     public static final int DEFAULT_PREFIX_TOKEN_COUNT = 256;
+    public static final double DEFAULT_PREFIX_HASH_LOAD_FACTOR = PrefixHashSelection.DEFAULT_LOAD_FACTOR;
 
     public RoutingSettings {
         Objects.requireNonNull(cacheAware, "cacheAware");
@@ -36,6 +41,15 @@ public record RoutingSettings(CacheAwareSettings cacheAware, Duration evictionIn
         if (prefixTokenCount < 1) {
             throw new IllegalArgumentException("--prefix-token-count must be at least 1, got " + prefixTokenCount);
         }
+        if (!(prefixHashLoadFactor >= 1)) {
+            throw new IllegalArgumentException("--prefix-hash-load-factor must be at least 1, got "
+                    + prefixHashLoadFactor);
+        }
+    }
+
+    /** With SGLang's router's prefix_hash load factor. */
+    public RoutingSettings(CacheAwareSettings cacheAware, Duration evictionInterval, int prefixTokenCount) {
+        this(cacheAware, evictionInterval, prefixTokenCount, DEFAULT_PREFIX_HASH_LOAD_FACTOR);
     }
 
     public static RoutingSettings defaults() {

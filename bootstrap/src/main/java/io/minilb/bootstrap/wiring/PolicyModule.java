@@ -70,7 +70,8 @@ public final class PolicyModule extends AbstractModule {
     @ProvidesIntoMap
     @StringMapKey("prefix_hash")
     SelectionPolicy prefixHash(RandomSource random, MiniLbConfig config) {
-        return new PrefixHashSelection(config.routing().prefixTokenCount(), random);
+        return new PrefixHashSelection(config.routing().prefixTokenCount(), config.routing().prefixHashLoadFactor(),
+                random);
     }
 
     /** Only built when a side uses it, so that its trims run only then. */

@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A radix tree of the prompt prefixes routed to each worker (its "tenants"), approximating what each worker holds in
- * its own prefix cache. Keys are int sequences (characters or token ids). Every node on a tenant's path carries the
- * tenant with the time it was last used there, so a node's tenants always include its children's: the least recently
- * used leaves of a tenant are what eviction removes first. A tenant's size is the number of key elements it holds.
- * Not thread-safe: its owner locks.
+ * its own prefix cache. Keys are prompts ({@link PromptKey}), edges int sequences (characters or token ids). Every
+ * node on a tenant's path carries the tenant with the time it was last used there, so a node's tenants always include
+ * its children's: the least recently used leaves of a tenant are what eviction removes first. A tenant's size is the
+ * number of key elements it holds. A decision walks the prompt down the tree once ({@link #walk}), then matches and
+ * inserts along that path. Not thread-safe: its owner locks.
  */
 final class ApproximatePrefixTree {
 
@@ -47,52 +49,83 @@ final class ApproximatePrefixTree {
 
     private final Node root = new Node(new int[0], null);
     private final Map<String, Long> sizes = new HashMap<>();
+    /** The nodes the last walked key passes through, top down; reused from one walk to the next. */
+    private final ArrayList<Node> path = new ArrayList<>();
+    private PromptKey walked;
+    /** Elements of the walked key the tree holds: the path's length, the last node's edge possibly in part. */
+    private int walkedLength;
 
-    Match match(int[] key, Set<String> allowed) {
+    /**
+     * Follows the key down the tree as far as the tree holds it, comparing each element once; {@link #match} and
+     * {@link #insert} then work on that path without reading the key again.
+     */
+    void walk(PromptKey key) {
+        path.clear();
+        walked = key;
         Node node = root;
         int position = 0;
-        Match best = new Match(0, Optional.empty());
-        while (position < key.length) {
-            Node child = node.children.get(key[position]);
+        while (position < key.length()) {
+            Node child = node.children.get(key.at(position));
             if (child == null) {
                 break;
             }
-            Optional<String> tenant = mostRecent(child, allowed);
-            if (tenant.isEmpty()) {
-                break;
-            }
-            int common = commonLength(child.edge, key, position);
+            path.add(child);
+            int common = key.commonLength(child.edge, position);
             position += common;
-            best = new Match(position, tenant);
             if (common < child.edge.length) {
                 break;
             }
             node = child;
         }
-        return best;
+        walkedLength = position;
     }
 
-    void insert(int[] key, String tenant, long now) {
-        Node node = root;
-        node.tenants.put(tenant, now);
-        sizes.putIfAbsent(tenant, 0L);
+    /** Of the walked key, the longest prefix held by an allowed tenant. */
+    Match match(Predicate<String> allowed) {
+        String tenant = null;
+        int length = 0;
         int position = 0;
-        while (position < key.length) {
-            Node child = node.children.get(key[position]);
-            if (child == null) {
-                child = new Node(Arrays.copyOfRange(key, position, key.length), node);
-                node.children.put(key[position], child);
-            } else {
-                int common = commonLength(child.edge, key, position);
-                if (common < child.edge.length) {
-                    child = split(child, common);
-                }
+        for (int i = 0; i < path.size(); i++) {
+            Node node = path.get(i);
+            // A node's tenants include its children's: below a node no allowed tenant holds, none does.
+            String recent = mostRecent(node, allowed);
+            if (recent == null) {
+                break;
             }
-            if (child.tenants.put(tenant, now) == null) {
-                sizes.merge(tenant, (long) child.edge.length, Long::sum);
-            }
-            position += child.edge.length;
-            node = child;
+            position = Math.min(position + node.edge.length, walkedLength);
+            tenant = recent;
+            length = position;
+        }
+        return new Match(length, Optional.ofNullable(tenant));
+    }
+
+    /** Records the walked key for the tenant: marks the path, splits its last edge where the key leaves it. */
+    void insert(String tenant, long now) {
+        Long time = now;
+        root.tenants.put(tenant, time);
+        sizes.putIfAbsent(tenant, 0L);
+        Node parent = root;
+        int position = 0;
+        for (int i = 0; i < path.size(); i++) {
+            Node node = path.get(i);
+            int common = Math.min(node.edge.length, walkedLength - position);
+            Node held = common < node.edge.length ? split(node, common) : node;
+            hold(held, tenant, time);
+            position += common;
+            parent = held;
+        }
+        if (position < walked.length()) {
+            Node leaf = new Node(walked.copyFrom(position), parent);
+            parent.children.put(leaf.edge[0], leaf);
+            hold(leaf, tenant, time);
+        }
+        path.clear();
+        walked = null;
+    }
+
+    private void hold(Node node, String tenant, Long time) {
+        if (node.tenants.put(tenant, time) == null) {
+            sizes.merge(tenant, (long) node.edge.length, Long::sum);
         }
     }
 
@@ -180,24 +213,15 @@ final class ApproximatePrefixTree {
         return held;
     }
 
-    private static Optional<String> mostRecent(Node node, Set<String> allowed) {
+    private static String mostRecent(Node node, Predicate<String> allowed) {
         String best = null;
         long bestTime = Long.MIN_VALUE;
         for (Map.Entry<String, Long> entry : node.tenants.entrySet()) {
-            if (allowed.contains(entry.getKey()) && (best == null || entry.getValue() > bestTime)) {
+            if (entry.getValue() > bestTime && allowed.test(entry.getKey())) {
                 best = entry.getKey();
                 bestTime = entry.getValue();
             }
         }
-        return Optional.ofNullable(best);
-    }
-
-    private static int commonLength(int[] edge, int[] key, int from) {
-        int limit = Math.min(edge.length, key.length - from);
-        int i = 0;
-        while (i < limit && edge[i] == key[from + i]) {
-            i++;
-        }
-        return i;
+        return best;
     }
 }

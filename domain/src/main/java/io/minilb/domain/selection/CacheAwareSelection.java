@@ -3,11 +3,12 @@ package io.minilb.domain.selection;
 import io.minilb.domain.MonotonicClock;
 import io.minilb.domain.RandomSource;
 import io.minilb.domain.worker.WorkerLoad;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Sends a prompt to the worker that was last sent the longest prefix of it, where that prefix is probably still in
@@ -18,20 +19,24 @@ import java.util.Set;
  * <p>Memory: {@link #evict()} (run periodically) trims each worker's prefixes to {@code maxTreeSize}, least recently
  * used first, and forgets workers that were not candidates since the previous run (removed from the pool); between
  * runs a worker's prefixes are trimmed as soon as they reach twice {@code maxTreeSize}, so the tree never holds more
- * than that whatever the traffic. Thread-safe: decisions are serialized, each costs a walk down one prompt.
+ * than that whatever the traffic. Thread-safe: decisions are serialized, each costs one walk down the tree along the
+ * prompt, read in place.
  */
 public final class CacheAwareSelection implements SelectionPolicy {
-
-    /** Keeps token-id and text prompts apart in the one tree: no prompt of one kind shares a prefix with the other. */
-    private static final int TOKENS_MARK = -1;
-    private static final int TEXT_MARK = -2;
 
     private final CacheAwareSettings settings;
     private final RandomSource random;
     private final MonotonicClock clock;
     private final ApproximatePrefixTree tree = new ApproximatePrefixTree();
-    /** Ids of the workers that were candidates since the last eviction; guarded by this. */
-    private final Set<String> seen = new HashSet<>();
+    /**
+     * The decision at which each worker was last a candidate: tells the candidates among the tree's tenants without a
+     * set built per decision, and the workers gone since the last eviction. Guarded by this; holds the workers that
+     * were candidates since the last eviction.
+     */
+    private final Map<String, long[]> lastCandidate = new HashMap<>();
+    private final Predicate<String> isCandidate = this::isCandidate;
+    private long decision;
+    private long decisionAtEviction;
 
     public CacheAwareSelection(CacheAwareSettings settings, RandomSource random, MonotonicClock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -41,16 +46,18 @@ public final class CacheAwareSelection implements SelectionPolicy {
 
     @Override
     public synchronized <C extends WorkerLoad> C select(List<C> candidates, RoutingContext context) {
-        Set<String> ids = new HashSet<>();
+        decision++;
         for (C candidate : candidates) {
-            ids.add(candidate.id());
+            lastCandidate.computeIfAbsent(candidate.id(), id -> new long[1])[0] = decision;
         }
-        seen.addAll(ids);
-        int[] key = key(context);
-        C chosen = isImbalanced(candidates) ? LeastLoadSelection.leastLoaded(candidates, random)
-                : byCache(candidates, ids, key);
-        if (key.length > 1) {
-            tree.insert(key, chosen.id(), clock.nanoTime());
+        PromptKey key = new PromptKey(context);
+        if (key.hasPrompt()) {
+            tree.walk(key);
+        }
+        C chosen = isImbalanced(candidates) || !key.hasPrompt() ? LeastLoadSelection.leastLoaded(candidates, random)
+                : byCache(candidates, key);
+        if (key.hasPrompt()) {
+            tree.insert(chosen.id(), clock.nanoTime());
             if (tree.size(chosen.id()) >= 2L * settings.maxTreeSize()) {
                 tree.evict(chosen.id(), settings.maxTreeSize());
             }
@@ -60,15 +67,19 @@ public final class CacheAwareSelection implements SelectionPolicy {
 
     /** Trims every worker's prefixes to the maximum size and forgets the workers gone since the last run. */
     public synchronized void evict() {
+        // No traffic at all since the last run says nothing about which workers are still there.
+        boolean traffic = decision > decisionAtEviction;
         for (String tenant : tree.tenants()) {
-            // No traffic at all since the last run says nothing about which workers are still there.
-            if (!seen.isEmpty() && !seen.contains(tenant)) {
+            if (traffic && !wasCandidateSinceEviction(tenant)) {
                 tree.remove(tenant);
             } else {
                 tree.evict(tenant, settings.maxTreeSize());
             }
         }
-        seen.clear();
+        if (traffic) {
+            lastCandidate.values().removeIf(last -> last[0] <= decisionAtEviction);
+        }
+        decisionAtEviction = decision;
     }
 
     /** Characters (or tokens) of prefixes held for this worker. */
@@ -76,10 +87,10 @@ public final class CacheAwareSelection implements SelectionPolicy {
         return tree.size(workerId);
     }
 
-    private <C extends WorkerLoad> C byCache(List<C> candidates, Set<String> ids, int[] key) {
-        ApproximatePrefixTree.Match match = tree.match(key, ids);
+    private <C extends WorkerLoad> C byCache(List<C> candidates, PromptKey key) {
+        ApproximatePrefixTree.Match match = tree.match(isCandidate);
         // The mark is not the prompt: a match of it alone is no match.
-        double rate = key.length <= 1 ? 0 : Math.max(0, match.length() - 1) / (double) (key.length - 1);
+        double rate = Math.max(0, match.length() - 1) / (double) (key.length() - 1);
         Optional<String> tenant = match.tenant();
         if (rate > settings.cacheThreshold() && tenant.isPresent()) {
             for (C candidate : candidates) {
@@ -91,6 +102,16 @@ public final class CacheAwareSelection implements SelectionPolicy {
         return LeastLoadSelection.leastLoaded(candidates, random);
     }
 
+    private boolean isCandidate(String workerId) {
+        long[] last = lastCandidate.get(workerId);
+        return last != null && last[0] == decision;
+    }
+
+    private boolean wasCandidateSinceEviction(String workerId) {
+        long[] last = lastCandidate.get(workerId);
+        return last != null && last[0] > decisionAtEviction;
+    }
+
     private boolean isImbalanced(List<? extends WorkerLoad> candidates) {
         int min = Integer.MAX_VALUE;
         int max = 0;
@@ -99,11 +120,5 @@ public final class CacheAwareSelection implements SelectionPolicy {
             max = Math.max(max, candidate.inFlight());
         }
         return max - min > settings.balanceAbsThreshold() && max > settings.balanceRelThreshold() * min;
-    }
-
-    private static int[] key(RoutingContext context) {
-        int[] key = context.promptPrefix(RoutingContext.MAX_PROMPT_LENGTH, 1);
-        key[0] = context.hasTokens() ? TOKENS_MARK : TEXT_MARK;
-        return key;
     }
 }

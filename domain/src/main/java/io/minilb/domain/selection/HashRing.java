@@ -78,10 +78,15 @@ final class HashRing {
         return mix(h);
     }
 
-    static long hash(int[] values) {
+    /** The hash of the prompt's first {@code limit} elements (characters or token ids), read in place. */
+    static long hashPrompt(RoutingContext context, int limit) {
+        int length = Math.min(limit, context.promptLength());
+        int[] tokens = context.sharedTokens();
+        String text = context.promptText();
+        boolean isTokens = context.hasTokens();
         long h = 0xcbf29ce484222325L;
-        for (int value : values) {
-            h ^= value;
+        for (int i = 0; i < length; i++) {
+            h ^= isTokens ? tokens[i] : text.charAt(i);
             h *= 0x100000001b3L;
         }
         return mix(h);

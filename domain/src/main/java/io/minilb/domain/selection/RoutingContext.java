@@ -52,23 +52,14 @@ public record RoutingContext(Optional<String> routingKey, String promptText, int
         return promptTokens.length > 0;
     }
 
-    /** The prompt as one sequence of ints (chars or token ids), at most {@code limit} long. */
-    int[] promptPrefix(int limit) {
-        return promptPrefix(limit, 0);
+    /** The token ids without a copy, for this package's policies, which only read them. */
+    int[] sharedTokens() {
+        return promptTokens;
     }
 
-    /** As {@link #promptPrefix(int)}, after {@code free} slots left for the caller: one copy of the prompt, not two. */
-    int[] promptPrefix(int limit, int free) {
-        int length = Math.min(limit, hasTokens() ? promptTokens.length : promptText.length());
-        int[] prefix = new int[free + length];
-        if (hasTokens()) {
-            System.arraycopy(promptTokens, 0, prefix, free, length);
-        } else {
-            for (int i = 0; i < length; i++) {
-                prefix[free + i] = promptText.charAt(i);
-            }
-        }
-        return prefix;
+    /** Elements (characters or token ids) of the prompt. */
+    int promptLength() {
+        return hasTokens() ? promptTokens.length : promptText.length();
     }
 
     @Override

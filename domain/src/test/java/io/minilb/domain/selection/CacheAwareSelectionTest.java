@@ -65,6 +65,30 @@ class CacheAwareSelectionTest {
     }
 
     @Test
+    void textAndTokenIdsOfTheSameValuesShareNoPrefix() {
+        var policy = policy(64, 1000);
+        Load home = policy.select(List.of(x, y), text(SYSTEM_A));
+        home.setInFlight(2);
+        int[] sameValues = SYSTEM_A.chars().toArray();
+        assertThat(policy.select(List.of(x, y), RoutingContext.ofTokens(Optional.empty(), sameValues)))
+                .isNotSameAs(home);
+    }
+
+    @Test
+    void aPromptEndingInsideAnotherSplitsItsEdgeAndBothKeepTheirWorker() {
+        var policy = policy(64, 1000);
+        Load home = policy.select(List.of(x, y), text(SYSTEM_A + "Q1 with a long tail"));
+        home.setInFlight(3);
+        long held = policy.treeSize(home.id());
+
+        assertThat(policy.select(List.of(x, y), text(SYSTEM_A))).as("a prefix of what it holds").isSameAs(home);
+        assertThat(policy.treeSize(home.id())).as("the split adds no element").isEqualTo(held);
+        assertThat(policy.select(List.of(x, y), text(SYSTEM_A + "Q1 with a long tail"))).isSameAs(home);
+        assertThat(policy.select(List.of(x, y), text(SYSTEM_A + "Another question"))).isSameAs(home);
+        assertThat(policy.treeSize(home.id())).isEqualTo(held + "Another question".length());
+    }
+
+    @Test
     void aRemovedWorkerIsIgnoredThenForgottenAndANewOneGetsTraffic() {
         var policy = policy(64, 1000);
         Load gone = policy.select(List.of(x, y), text(SYSTEM_A + "Q1"));

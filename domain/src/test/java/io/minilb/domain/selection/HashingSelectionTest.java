@@ -1,6 +1,7 @@
 package io.minilb.domain.selection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.SeededRandom;
@@ -89,6 +90,19 @@ class HashingSelectionTest {
         four.stream().filter(w -> w != home && w != idle).forEach(w -> w.setInFlight(2));
 
         assertThat(policy.select(four, prompt)).isSameAs(idle);
+    }
+
+    @Test
+    void theLoadFactorSetsHowLoadedAHomeMayBe() {
+        var prompt = text("The same long system prompt, then a question");
+        Load home = new PrefixHashSelection(4, new SeededRandom(1)).select(four, prompt);
+        home.setInFlight(10);
+        four.stream().filter(w -> w != home).forEach(w -> w.setInFlight(2));
+        // 16 in flight + this one over 4 workers: 4.25 on average; 10 is beyond 1.25 times it, within 3 times.
+        assertThat(new PrefixHashSelection(4, 1.25, new SeededRandom(1)).select(four, prompt)).isNotSameAs(home);
+        assertThat(new PrefixHashSelection(4, 3, new SeededRandom(1)).select(four, prompt)).isSameAs(home);
+        assertThatThrownBy(() -> new PrefixHashSelection(4, 0.9, new SeededRandom(1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static Map<String, String> assignment(SelectionPolicy policy, List<Load> workers) {
