@@ -18,7 +18,7 @@
 # ("16 256"), SSE_FRAMES (16), NGINX_WORKERS (proxy nginx workers, auto), STARTUP_RUNS (5), BASE_JAR, PROFILE,
 # MINILB_JAVA_OPTS (extra JVM options, passed to bin/mini-lb), RESULTS (dir).
 # Needs: java 17 (with jfr for PROFILE), wrk, nginx (binary only, run as a non-daemon on temp configs), curl,
-# python3; the jar built (./mvnw -B -q -DskipTests -DskipITs package).
+# python3, ss; the jar built (./mvnw -B -q -DskipTests -DskipITs package).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -40,13 +40,16 @@ P=18100; D=18101; SP=18110; SD=18111; BOOT=8998
 NG1=18120; NG2=18121; SNG1=18122; SNG2=18123
 LB=18130; SLB=18131; BLB=18132; SBLB=18133; ST=18134
 
-for tool in java wrk nginx curl python3; do
+for tool in java wrk nginx curl python3 ss; do
   command -v "$tool" >/dev/null || { echo "proxy-bench.sh: $tool is required" >&2; exit 1; }
 done
 [ -f "$LB_JAR" ] || { echo "proxy-bench.sh: build $LB_JAR first (./mvnw -B -q -DskipTests -DskipITs package)" >&2; exit 1; }
 [ -z "$BASE_JAR" ] || [ -f "$BASE_JAR" ] || { echo "proxy-bench.sh: BASE_JAR $BASE_JAR not found" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+for port in $P $D $SP $SD $BOOT $NG1 $NG2 $SNG1 $SNG2 $LB $SLB $BLB $SBLB $ST; do
+  ! ss -Hltn "sport = :$port" | grep -q . || { echo "proxy-bench.sh: port $port is in use" >&2; exit 1; }
+done
 mkdir -p "$RESULTS"
 TMP="$(mktemp -d)"
 RAW="$RESULTS/raw.txt"
@@ -129,6 +132,7 @@ frames=$(curl -s -X POST -d '{}' "http://127.0.0.1:$SNG2/generate" | grep -c '^d
 [ "$frames" = "$SSE_FRAMES" ] || { echo "the SSE backend sent $frames frames, not $SSE_FRAMES" >&2; exit 1; }
 
 # ------------------------------------------------------------------ startup and idle RSS
+# Wall time depends on the machine's load; the CPU time the process spent until healthy hardly does.
 echo "== startup (bin/mini-lb to first 200 on /health), $STARTUP_RUNS runs"
 for i in $(seq 1 "$STARTUP_RUNS"); do
   t0=$(date +%s%N)
@@ -138,8 +142,9 @@ for i in $(seq 1 "$STARTUP_RUNS"); do
     sleep 0.01
   done
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  cpu_ms=$(( $(cpu_ticks $LAST_PID) * 1000 / $(getconf CLK_TCK) ))
   sleep 2
-  log "RESULT kind=startup run=$i ms=$ms idle_rss_kb=$(rss_kb $LAST_PID)"
+  log "RESULT kind=startup run=$i ms=$ms cpu_ms=$cpu_ms idle_rss_kb=$(rss_kb $LAST_PID)"
   kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
 done
 

@@ -45,8 +45,10 @@ def main(path):
     starts = [r for r in rows if r["kind"] == "startup"]
     if starts:
         ms = sorted(int(r["ms"]) for r in starts)
+        cpu = sorted(int(r["cpu_ms"]) for r in starts)
         rss = sorted(int(r["idle_rss_kb"]) // 1024 for r in starts)
         print(f"- startup to a healthy /health, ms (sorted): {', '.join(map(str, ms))}; median {statistics.median(ms):.0f}")
+        print(f"- CPU time spent until healthy, ms (sorted): {', '.join(map(str, cpu))}; median {statistics.median(cpu):.0f}")
         print(f"- idle RSS, MB (sorted): {', '.join(map(str, rss))}")
     for r in rows:
         if r["kind"] == "wrk" and r["round"] == "first":
@@ -57,7 +59,7 @@ def main(path):
                       f"first ÷ steady: req/s {float(r['rps']) / med(steady, 'rps'):.2f}, "
                       f"p99 {float(r['p99_ms']) / med(steady, 'p99_ms'):.2f}")
     for r in rows:
-        if r["kind"] == "rss":
+        if r["kind"] == "rss" and r["vmhwm_kb"]:
             print(f"- {r['target']} after the {r['after']} rounds: peak RSS {int(r['vmhwm_kb']) // 1024} MB")
 
 
