@@ -2,7 +2,7 @@
 # The top frames of a JFR recording: CPU samples (jdk.ExecutionSample) by top frame and by the first mini-lb frame,
 # allocation samples (jdk.ObjectAllocationSample) by weight per class and per allocating frame.
 #   integration-tests/benchmark/jfr-top.sh recording.jfr [N]
-set -euo pipefail
+set -eu # no pipefail: head closes the pipes early
 jfr_file="$1"; n="${2:-25}"
 top() { sort | uniq -c | sort -rn | head -n "$n"; }
 samples=$(jfr print --events jdk.ExecutionSample --stack-depth 64 "$jfr_file")
