@@ -1,8 +1,12 @@
 -- wrk: POST /generate, one output token. BOOTSTRAP=1 (for nginx) puts bootstrap fields with a fresh random
 -- room in each body, as the client must when the proxy cannot pick a room; mini-lb gets the plain body.
+-- STREAM=1 asks for an SSE stream.
 local inject = os.getenv("BOOTSTRAP") == "1"
 local bport = os.getenv("BOOTSTRAP_PORT") or "8998"
 local base = '{"text":"The quick brown fox jumps over the lazy dog","sampling_params":{"max_new_tokens":1,"temperature":0}'
+if os.getenv("STREAM") == "1" then
+  base = base .. ',"stream":true'
+end
 local headers = { ["Content-Type"] = "application/json" }
 local next_id = 0
 function setup(thread)

@@ -1,7 +1,6 @@
 package io.minilb.adapters.in.http;
 
 import io.undertow.server.HttpServerExchange;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +18,7 @@ final class AccessLog {
 
     static final String LOGGER_NAME = "io.minilb.access";
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
+    private static final long TENTH_OF_A_MILLI = TimeUnit.MICROSECONDS.toNanos(100);
 
     private AccessLog() {
     }
@@ -42,14 +42,18 @@ final class AccessLog {
         return value == null ? "-" : value;
     }
 
-    private static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.1f", nanos / (double) TimeUnit.MILLISECONDS.toNanos(1));
+    /** Milliseconds with one decimal, rounded half up; without String.format, which costs more than the request. */
+    static String millis(long nanos) {
+        long tenths = Math.floorDiv(nanos + TENTH_OF_A_MILLI / 2, TENTH_OF_A_MILLI);
+        return (tenths < 0 && tenths > -10 ? "-" : "") + tenths / 10 + "." + Math.abs(tenths % 10);
     }
 
     /** Visible ASCII only: a decoded path may hold a line break. */
     static String plain(String text) {
-        var plain = new StringBuilder(text.length());
-        text.chars().forEach(c -> plain.append(c > 0x20 && c < 0x7f ? (char) c : '?'));
-        return plain.toString();
+        char[] plain = text.toCharArray();
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = plain[i] > 0x20 && plain[i] < 0x7f ? plain[i] : '?';
+        }
+        return new String(plain);
     }
 }

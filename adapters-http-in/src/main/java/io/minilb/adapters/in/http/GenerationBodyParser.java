@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.application.generation.Endpoint;
 import io.minilb.application.generation.GenerationRequest;
+import io.minilb.application.generation.Payload;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Parses a generation body once, refuses what SGLang would refuse, and reads what routing needs from it; the tree
- * itself becomes the payload.
+ * Parses a generation body once, refuses what SGLang would refuse, and reads what routing needs from it; the body's
+ * bytes become the payload ({@link SplicedBodyPayload}), or the tree when the body is not UTF-8.
  */
 final class GenerationBodyParser {
 
@@ -31,7 +32,7 @@ final class GenerationBodyParser {
         BodyValidator.forEndpoint(endpoint).check(json);
         return new GenerationRequest(
                 endpoint,
-                new JsonBodyPayload(json),
+                SplicedBodyPayload.of(body).<Payload>map(spliced -> spliced).orElseGet(() -> new JsonBodyPayload(json)),
                 stream,
                 returnLogprob,
                 endpoint == Endpoint.GENERATE ? batchSize(json) : OptionalInt.empty(),

@@ -123,10 +123,8 @@ class GenerateBodyValidatorTest {
         byte[] rendered = parse(body).payload().renderWith(
                 BootstrapAssignment.single(PrefillWorker.of("http://p:1", 2), new BootstrapRoom(3)));
 
-        assertThat(new String(rendered, StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"x\",\"sampling_params\":"
-                + "{\"temperature\":0.70,\"top_p\":1.0,\"max_new_tokens\":16,\"custom_params\":{\"k\":[1,2.50]}},"
-                + "\"unknown\":{\"nested\":[true,null]},"
-                + "\"bootstrap_host\":\"p\",\"bootstrap_port\":2,\"bootstrap_room\":3}");
+        assertThat(new String(rendered, StandardCharsets.UTF_8)).isEqualTo(body.substring(0, body.length() - 1)
+                + ",\"bootstrap_host\":\"p\",\"bootstrap_port\":2,\"bootstrap_room\":3}");
         assertThat(PLAIN.readTree(rendered).get("sampling_params")).isEqualTo(PLAIN.readTree(body).get("sampling_params"));
     }
 

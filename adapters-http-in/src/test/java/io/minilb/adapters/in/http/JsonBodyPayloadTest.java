@@ -105,14 +105,14 @@ class JsonBodyPayloadTest {
     }
 
     @Test
-    void clientSuppliedBootstrapFieldsAreOverwrittenInPlace() throws Exception {
+    void clientSuppliedBootstrapFieldsAreReplacedAndTheRestKeptByteForByte() throws Exception {
         String body = """
                 {"bootstrap_host": "evil", "text": "x", "bootstrap_room": 1, "bootstrap_port": 1}""";
 
         String rendered = renderSingleText(Endpoint.GENERATE, body, 77);
 
         assertThat(rendered).isEqualTo(
-                "{\"bootstrap_host\":\"10.0.0.7\",\"text\":\"x\",\"bootstrap_room\":77,\"bootstrap_port\":8998}");
+                "{\"text\": \"x\",\"bootstrap_host\":\"10.0.0.7\",\"bootstrap_port\":8998,\"bootstrap_room\":77}");
     }
 
     @Test
