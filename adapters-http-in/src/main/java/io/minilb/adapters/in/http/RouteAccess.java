@@ -21,7 +21,7 @@ enum RouteAccess {
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/readiness", "/v1/models", "/get_model_info");
     private static final Set<String> ADMIN_PATHS = Set.of("/flush_cache", "/health_generate", "/get_server_info",
             "/workers", "/workers/" + RouteTable.PARAMETER, "/add_worker", "/remove_worker", "/list_workers",
-            "/metrics", "/", "/status");
+            "/metrics", "/", "/status", StatusPage.DATA_PATH);
     private static final Set<String> SERVING_PATHS =
             Arrays.stream(Endpoint.values()).map(Endpoint::path).collect(Collectors.toUnmodifiableSet());
 
