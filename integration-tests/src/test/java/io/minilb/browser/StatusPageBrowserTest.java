@@ -147,6 +147,16 @@ class StatusPageBrowserTest {
                 .untilAsserted(() -> assertThat(rows()).extracting(row -> row.get("role"))
                         .containsExactlyInAnyOrder("prefill", "decode"));
 
+        // Worker URLs are shown as text: markup-like characters (java.net.URI refuses '<'), an entity left as typed.
+        String markedUp = "http://127.0.0.1:9/x&amp;y";
+        assertThat(send(HttpRequest.newBuilder(URI.create(lb.url() + "/workers"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"url\": \"" + markedUp + "\", \"worker_type\": \"decode\"}")).build()).statusCode())
+                .isEqualTo(202);
+        await("a worker added through the API, its URL as text").atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(rows()).extracting(row -> row.get("url")).contains(markedUp));
+
         browser.get(lb.url() + "/#key=wrong");
         await("a wrong key refused").atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(text("problem")).contains("the key was refused"));
