@@ -3,18 +3,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 
 /**
  * Counts the tests in the Surefire and Failsafe reports under the current folder and prints, alone on
- * their lines, "containers: N passed, N failed, N skipped" (suites of one package) and
- * "tests: N passed, N failed, N skipped" (all). Exits 1 when a test failed or when no test of that
- * package executed.
+ * their lines, "containers: N passed, N failed, N skipped" for each package named (labelled by its last
+ * segment) and "tests: N passed, N failed, N skipped" (all). Exits 1 when a test failed or when no test
+ * of one of those packages passed (their tests skip where Docker or a browser is missing).
  *
- * <p>Usage: {@code java .ci/TestTally.java PACKAGE [SINCE_FILE]}: only reports written after
+ * <p>Usage: {@code java .ci/TestTally.java PACKAGE[,PACKAGE...] [SINCE_FILE]}: only reports written after
  * SINCE_FILE's modification time count, so stale reports of an earlier build in the same tree don't.
  */
 public final class TestTally {
@@ -33,32 +35,38 @@ public final class TestTally {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: java .ci/TestTally.java PACKAGE [SINCE_FILE]");
+            System.err.println("usage: java .ci/TestTally.java PACKAGE[,PACKAGE...] [SINCE_FILE]");
             System.exit(2);
         }
-        String containerPackage = args[0] + ".";
+        List<String> packages = List.of(args[0].split(","));
         FileTime since = args.length > 1 ? Files.getLastModifiedTime(Path.of(args[1])) : FileTime.fromMillis(0);
 
-        Tally containers = Tally.NONE;
+        Map<String, Tally> byPackage = new LinkedHashMap<>();
+        packages.forEach(name -> byPackage.put(name, Tally.NONE));
         Tally all = Tally.NONE;
         for (Path report : reportsWrittenSince(since)) {
             Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                     .parse(report.toFile()).getDocumentElement();
             Tally tally = tallyOf(suite);
             all = all.plus(tally);
-            if (suite.getAttribute("name").startsWith(containerPackage)) {
-                containers = containers.plus(tally);
+            for (String name : packages) {
+                if (suite.getAttribute("name").startsWith(name + ".")) {
+                    byPackage.merge(name, tally, Tally::plus);
+                }
             }
         }
-        System.out.println(containers.line("containers"));
+        byPackage.forEach((name, tally) -> System.out.println(tally.line(name.substring(name.lastIndexOf('.') + 1))));
         System.out.println(all.line("tests"));
         if (all.failed > 0) {
             System.out.println("ci: " + all.failed + " test(s) failed");
             System.exit(1);
         }
-        if (containers.passed == 0) {
-            System.out.println("ci: no test of " + args[0] + " executed (is a Docker engine running?)");
-            System.exit(1);
+        for (Map.Entry<String, Tally> entry : byPackage.entrySet()) {
+            if (entry.getValue().passed == 0) {
+                System.out.println("ci: no test of " + entry.getKey() + " passed (skipped: the reason is printed above;"
+                        + " is a Docker engine running, is chromium installed?)");
+                System.exit(1);
+            }
         }
     }
 

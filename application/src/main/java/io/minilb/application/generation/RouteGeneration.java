@@ -57,7 +57,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
 
     /**
      * @param clock paces the failure log lines (one per server and kind of failure every 10 s) and measures each
-     *     request's deadline
+     *     request's deadline and each successful attempt's duration
      * @param requestTimeout bounds each request, all its attempts and backoffs together
      * @param unanswered where attempts wait for their first answer, so that a worker found unhealthy meanwhile
      *     does not hold them
@@ -126,7 +126,7 @@ public final class RouteGeneration implements RouteGenerationUseCase {
         BackendPair pair = chosen.pair();
         observer.pairChosen(chosen);
         metrics.attemptSent(chosen.prefill(), chosen.decode());
-        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog, metrics);
+        var tracked = new TrackedObserver(observer, request.endpoint(), chosen, failureLog, metrics, clock);
         UnansweredAttempts.Waiting waiting =
                 unanswered.track(chosen, RequestLogging.observer(request.context(), tracked));
         GenerationCall call;

@@ -1,6 +1,7 @@
 package io.minilb.application.generation;
 
 import io.minilb.application.port.out.RoutingMetrics;
+import io.minilb.domain.MonotonicClock;
 import io.minilb.domain.selection.PairSelection;
 import io.minilb.domain.worker.LiveWorker;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Passes one attempt's events through, logs failed attempts (at most one line per server and kind of failure per
- * interval, see {@link FailureLog}), reports each outcome to the workers' circuit breakers, and counts the attempt
- * out of both workers when it ends.
+ * interval, see {@link FailureLog}), reports each outcome to the workers' circuit breakers and to the metrics (a
+ * success with its duration), and counts the attempt out of both workers when it ends.
  */
 final class TrackedObserver implements GenerationObserver {
 
@@ -21,15 +22,19 @@ final class TrackedObserver implements GenerationObserver {
     private final PairSelection.Chosen workers;
     private final FailureLog failureLog;
     private final RoutingMetrics metrics;
+    private final MonotonicClock clock;
+    private final long sentAt;
     private final AtomicBoolean finished = new AtomicBoolean();
 
     TrackedObserver(GenerationObserver delegate, Endpoint endpoint, PairSelection.Chosen workers,
-            FailureLog failureLog, RoutingMetrics metrics) {
+            FailureLog failureLog, RoutingMetrics metrics, MonotonicClock clock) {
         this.delegate = delegate;
         this.endpoint = endpoint;
         this.workers = workers;
         this.failureLog = failureLog;
         this.metrics = metrics;
+        this.clock = clock;
+        this.sentAt = clock.nanoTime();
     }
 
     @Override
@@ -106,6 +111,7 @@ final class TrackedObserver implements GenerationObserver {
     private void recordSuccess() {
         recordSuccess(workers.prefill());
         recordSuccess(workers.decode());
+        metrics.attemptSucceeded(workers.prefill(), workers.decode(), clock.nanoTime() - sentAt);
     }
 
     /** Transitions are rare (at most one opening per worker per breaker timeout), so they are always logged. */

@@ -123,6 +123,6 @@ public final class HttpAdaptersModule extends AbstractModule {
         return new MiniLbHttpServer(routing, admin, workers, state, new HttpServerSettings(config.host(), config.port(),
                 limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
                 limits.streamBufferBytes()), budget, requestContext, config.accessKeys(), metrics.http(),
-                metrics.endpoint());
+                metrics.endpoint(), metrics.statusEndpoint());
     }
 }

@@ -69,6 +69,28 @@ public final class MiniLbHttpServer {
             AccessKeys accessKeys,
             HttpMetrics metrics,
             HttpHandler metricsEndpoint) {
+        this(generations, admin, workers, servingState, settings, memoryBudget, requestContext, accessKeys, metrics,
+                metricsEndpoint, null);
+    }
+
+    /**
+     * As the other constructors, with the status page.
+     *
+     * @param statusEndpoint serves the data the status page polls ({@value StatusPage#DATA_PATH}), or null for no
+     *     status page
+     */
+    public MiniLbHttpServer(
+            RouteGenerationUseCase generations,
+            ClusterAdminUseCase admin,
+            ManageWorkersUseCase workers,
+            ServingState servingState,
+            HttpServerSettings settings,
+            MemoryBudget memoryBudget,
+            RequestContextSettings requestContext,
+            AccessKeys accessKeys,
+            HttpMetrics metrics,
+            HttpHandler metricsEndpoint,
+            HttpHandler statusEndpoint) {
         Objects.requireNonNull(accessKeys, "accessKeys");
         Objects.requireNonNull(generations, "generations");
         Objects.requireNonNull(requestContext, "requestContext");
@@ -81,6 +103,9 @@ public final class MiniLbHttpServer {
         table.addAll(WorkerRoutes.routes(workers, settings, memoryBudget));
         if (metricsEndpoint != null) {
             table.add(new Route(MetricsListener.METHODS, MetricsListener.PATH, metricsEndpoint));
+        }
+        if (statusEndpoint != null) {
+            table.addAll(StatusPage.routes(statusEndpoint));
         }
         HttpHandler routes = new RouteTable(AccessGuard.guardAll(table, accessKeys), metrics);
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl

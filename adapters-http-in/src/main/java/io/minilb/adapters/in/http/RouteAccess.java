@@ -18,10 +18,15 @@ enum RouteAccess {
     /** What acts on or reveals the cluster: {@code --admin-api-key}, or {@code --api-key} when no admin key is set. */
     ADMIN;
 
-    private static final Set<String> OPEN_PATHS = Set.of("/health", "/readiness", "/v1/models", "/get_model_info");
+    /**
+     * The status page's own paths serve the same static HTML to everyone: a browser cannot send a key when it opens
+     * a page, so the page sends it on its data requests ({@link StatusPage#DATA_PATH}, an admin path) instead.
+     */
+    private static final Set<String> OPEN_PATHS =
+            Set.of("/health", "/readiness", "/v1/models", "/get_model_info", "/", "/status");
     private static final Set<String> ADMIN_PATHS = Set.of("/flush_cache", "/health_generate", "/get_server_info",
             "/workers", "/workers/" + RouteTable.PARAMETER, "/add_worker", "/remove_worker", "/list_workers",
-            "/metrics", "/", "/status");
+            "/metrics", StatusPage.DATA_PATH);
     private static final Set<String> SERVING_PATHS =
             Arrays.stream(Endpoint.values()).map(Endpoint::path).collect(Collectors.toUnmodifiableSet());
 

@@ -34,7 +34,10 @@ final class RouteTable implements HttpHandler {
         }
     }
 
-    /** Exact paths as they are; parameter routes by their key, which ends in a slash (no exact path here does). */
+    /**
+     * Exact paths as they are; parameter routes by their key, which ends in a slash (of exact paths, only the root
+     * does: a match on a key is checked to be a parameter route).
+     */
     private final Map<String, Route> routesByKey;
     /** Each route's recorder, by the same key: resolved here once, so a request costs one more map lookup. */
     private final Map<String, RouteMetrics> metricsByKey;
@@ -86,9 +89,10 @@ final class RouteTable implements HttpHandler {
             return null;
         }
         Route parameterized = routesByKey.get(path.substring(0, lastSlash + 1));
-        if (parameterized != null) {
-            exchange.putAttachment(PATH_PARAMETER, path.substring(lastSlash + 1));
+        if (parameterized == null || !parameterized.path().endsWith("/" + PARAMETER)) {
+            return null;
         }
+        exchange.putAttachment(PATH_PARAMETER, path.substring(lastSlash + 1));
         return parameterized;
     }
 

@@ -36,6 +36,13 @@ public interface RoutingMetrics {
     /** An attempt failed on this worker: an unreachable or hung server, an error status, or an unusable answer. */
     void attemptFailed(LiveWorker<?> worker, GenerationFailure.Kind kind);
 
+    /**
+     * An attempt on this pair succeeded (a whole answer below 400, or a complete stream), {@code nanos} after it was
+     * sent: the time both workers took together, as the client's answer needed both.
+     */
+    default void attemptSucceeded(LiveWorker<?> prefill, LiveWorker<?> decode, long nanos) {
+    }
+
     /** A failed attempt is being tried again on another pair. */
     void retried(GenerationFailure.Kind cause);
 

@@ -21,6 +21,7 @@ final class MetricNames {
     static final String ADMISSION_REQUESTS = PREFIX + "admission_requests";
     static final String WORKER_REQUESTS = PREFIX + "worker_requests";
     static final String WORKER_FAILURES = PREFIX + "worker_failures";
+    static final String WORKER_REQUEST_DURATION = PREFIX + "worker_request_duration_seconds";
     static final String WORKER_REQUESTS_ACTIVE = PREFIX + "worker_requests_active";
     static final String WORKER_HEALTH = PREFIX + "worker_health";
     static final String WORKER_CB_STATE = PREFIX + "worker_cb_state";
@@ -29,8 +30,8 @@ final class MetricNames {
 
     static final List<String> ALL = List.of(HTTP_REQUESTS, HTTP_REQUEST_DURATION, TIME_TO_FIRST_BYTE, OVERHEAD,
             RESPONSE_BYTES, REJECTED_REQUESTS, CLIENT_CONNECTIONS, BACKEND_CONNECTIONS, ADMISSION_REQUESTS,
-            WORKER_REQUESTS,
-            WORKER_FAILURES, WORKER_REQUESTS_ACTIVE, WORKER_HEALTH, WORKER_CB_STATE, RETRIES, NO_AVAILABLE_WORKER);
+            WORKER_REQUESTS, WORKER_FAILURES, WORKER_REQUEST_DURATION, WORKER_REQUESTS_ACTIVE, WORKER_HEALTH,
+            WORKER_CB_STATE, RETRIES, NO_AVAILABLE_WORKER);
 
     private MetricNames() {
     }

@@ -9,6 +9,8 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.EnumMap;
 import java.util.Map;
@@ -70,6 +72,16 @@ final class PrometheusHttpMetrics implements HttpMetrics {
     private static Histogram.Builder latency(String name, String help, double[] buckets) {
         return Histogram.builder().name(name).help(help).unit(Unit.SECONDS).labelNames("route")
                 .classicOnly().classicUpperBounds(buckets);
+    }
+
+    /** Requests answered so far, by route and status. */
+    CounterSnapshot requestCounts() {
+        return requests.collect();
+    }
+
+    /** Request durations so far, by route. */
+    HistogramSnapshot durations() {
+        return duration.collect();
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class PrometheusMetrics {
     private final PrometheusHttpMetrics http;
     private final PrometheusRoutingMetrics routing;
     private final HttpHandler endpoint;
+    private final HttpHandler status;
 
     public PrometheusMetrics(WorkerRegistry workers) {
         Objects.requireNonNull(workers, "workers");
@@ -28,6 +29,7 @@ public final class PrometheusMetrics {
         WorkerGauges.register(registry, workers);
         registry.register(JvmCollector.INSTANCE);
         this.endpoint = new ScrapeEndpoint(registry);
+        this.status = new StatusEndpoint(http, routing);
     }
 
     /** For the HTTP front ({@code MiniLbHttpServer}). */
@@ -43,6 +45,11 @@ public final class PrometheusMetrics {
     /** Serves {@code GET /metrics}: the text format, or another one the scraper's {@code Accept} asks for. */
     public HttpHandler endpoint() {
         return endpoint;
+    }
+
+    /** Serves {@code GET /status.json}: the workers and the counts the status page polls. */
+    public HttpHandler statusEndpoint() {
+        return status;
     }
 
     /** Where to read the backend connections from when scraped; call once. */

@@ -8,7 +8,10 @@ import io.minilb.domain.worker.WorkerRole;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +53,14 @@ final class PrometheusRoutingMetrics implements RoutingMetrics {
                     }
                 }))
                 .register(registry);
+        SummaryWithCallback.builder().name(MetricNames.WORKER_REQUEST_DURATION).unit(Unit.SECONDS)
+                .help("Successful attempts on each worker and their duration, from sending to the end of the answer "
+                        + "(the pair's time: the prefill's and the decode's together)")
+                .labelNames("worker", "role")
+                .callback(callback -> forEachRegistered((worker, count) -> callback.call(count.succeeded.sum(),
+                        Unit.nanosToSeconds(count.succeededNanos.sum()), Quantiles.EMPTY, worker.url(),
+                        worker.role().label())))
+                .register(registry);
         retries = Counter.builder().name(MetricNames.RETRIES)
                 .help("Failed attempts tried again on another pair, by the kind of failure that caused the retry")
                 .labelNames("cause").register(registry);
@@ -70,6 +81,19 @@ final class PrometheusRoutingMetrics implements RoutingMetrics {
     @Override
     public void attemptFailed(LiveWorker<?> worker, GenerationFailure.Kind kind) {
         countsOf(worker).failures[kind.ordinal()].increment();
+    }
+
+    @Override
+    public void attemptSucceeded(LiveWorker<?> prefill, LiveWorker<?> decode, long nanos) {
+        countsOf(prefill).succeeded(nanos);
+        countsOf(decode).succeeded(nanos);
+    }
+
+    /** The registered workers' counts so far; zeros for one that has had no attempt yet. */
+    void forEachWorker(BiConsumer<LiveWorker<?>, WorkerCounts> visit) {
+        for (LiveWorker<?> worker : workers.snapshot()) {
+            visit.accept(worker, counts.getOrDefault(worker, WorkerCounts.NONE));
+        }
     }
 
     @Override
@@ -98,14 +122,32 @@ final class PrometheusRoutingMetrics implements RoutingMetrics {
         }
     }
 
-    private static final class WorkerCounts {
+    static final class WorkerCounts {
+        /** Read only: what a worker without attempts shows. */
+        static final WorkerCounts NONE = new WorkerCounts();
+
         final LongAdder attempts = new LongAdder();
         final LongAdder[] failures = new LongAdder[KINDS.length];
+        final LongAdder succeeded = new LongAdder();
+        final LongAdder succeededNanos = new LongAdder();
 
         WorkerCounts() {
             for (int i = 0; i < failures.length; i++) {
                 failures[i] = new LongAdder();
             }
+        }
+
+        void succeeded(long nanos) {
+            succeeded.increment();
+            succeededNanos.add(nanos);
+        }
+
+        long failed() {
+            long failed = 0;
+            for (LongAdder kind : failures) {
+                failed += kind.sum();
+            }
+            return failed;
         }
     }
 }
