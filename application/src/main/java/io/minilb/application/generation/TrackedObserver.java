@@ -44,6 +44,7 @@ final class TrackedObserver implements GenerationObserver {
 
     @Override
     public void onResponse(int status, String contentType, byte[] body) {
+        heard();
         // A 4xx is the client's own error, passed on from whichever leg rejected the request first: it says nothing
         // of either server. A 5xx here is the decode's own answer (a prefill's is an UPSTREAM_ERROR failure).
         if (status >= 500) {
@@ -64,16 +65,19 @@ final class TrackedObserver implements GenerationObserver {
 
     @Override
     public void onStreamStart() {
+        heard();
         delegate.onStreamStart();
     }
 
     @Override
     public void onFrame(byte[] frame) {
+        heard();
         delegate.onFrame(frame);
     }
 
     @Override
     public void onStreamEnd() {
+        heard();
         recordSuccess();
         try {
             delegate.onStreamEnd();
@@ -96,6 +100,16 @@ final class TrackedObserver implements GenerationObserver {
         } finally {
             finish();
         }
+    }
+
+    /**
+     * The decode answers only with the prefill's KV (or the prefill's own refusal): an answer shows both are alive,
+     * which a health check that times out while they are busy must not overrule (see {@code HealthCheckRounds}).
+     */
+    private void heard() {
+        long now = clock.nanoTime();
+        workers.prefill().heardFrom(now);
+        workers.decode().heardFrom(now);
     }
 
     /** The client went away: says nothing of either server. */

@@ -3,6 +3,7 @@ package io.minilb.application.health;
 import io.minilb.application.generation.UnansweredAttempts;
 import io.minilb.application.port.out.RoundScheduler;
 import io.minilb.application.port.out.WorkerProbe;
+import io.minilb.domain.MonotonicClock;
 import io.minilb.domain.worker.LiveWorker;
 import io.minilb.domain.worker.WorkerRegistry;
 import java.time.Duration;
@@ -31,18 +32,23 @@ public final class HealthCheckRounds implements AutoCloseable {
     private final RoundScheduler scheduler;
     private final Duration interval;
     private final UnansweredAttempts unanswered;
+    private final MonotonicClock clock;
     /** The round in progress or the last one; a tick that finds it running is skipped, so rounds never pile up. */
     private final AtomicReference<CompletableFuture<Void>> lastRound =
             new AtomicReference<>(CompletableFuture.completedFuture(null));
 
-    /** @param unanswered the attempts to abandon on a worker that turns unhealthy */
+    /**
+     * @param unanswered the attempts to abandon on a worker that turns unhealthy
+     * @param clock the one requests are timed on, to tell whether a worker answered requests during a check
+     */
     public HealthCheckRounds(WorkerRegistry registry, WorkerProbe probe, RoundScheduler scheduler, Duration interval,
-            UnansweredAttempts unanswered) {
+            UnansweredAttempts unanswered, MonotonicClock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.interval = Objects.requireNonNull(interval, "interval");
         this.unanswered = Objects.requireNonNull(unanswered, "unanswered");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Runs the first round now and schedules the others; the future completes when the first round has ended. */
@@ -63,6 +69,7 @@ public final class HealthCheckRounds implements AutoCloseable {
             LOG.debug("health check round skipped: the previous one is still running");
             return previous;
         }
+        long startedAt = clock.nanoTime();
         var answered = new AtomicBoolean();
         var unansweredChecks = new ConcurrentLinkedQueue<Map.Entry<LiveWorker<?>, ProbeResult>>();
         CompletableFuture.allOf(registry.snapshot().stream()
@@ -71,7 +78,8 @@ public final class HealthCheckRounds implements AutoCloseable {
                         .toArray(CompletableFuture[]::new))
                 .whenComplete((done, error) -> {
                     try {
-                        unansweredChecks.forEach(check -> record(check.getKey(), check.getValue(), answered.get()));
+                        unansweredChecks.forEach(check -> record(check.getKey(), check.getValue(),
+                                answered.get() && !check.getKey().heardFromSince(startedAt)));
                     } finally {
                         round.complete(null);
                     }
@@ -95,12 +103,13 @@ public final class HealthCheckRounds implements AutoCloseable {
     }
 
     /**
-     * A check without an answer takes its worker out at once, but only when another worker answered in the same
-     * round: when none did, mini-lb itself (a long pause, a starved CPU) or its network may be what was slow, and
-     * the failure threshold applies as to any failed check.
+     * A check without an answer takes its worker out at once when it looks blackholed: another worker answered in
+     * the same round (else mini-lb itself, a long pause or a starved CPU, or its network may be what was slow) and
+     * nothing arrived from the worker for a request since the round began (else it is busy, not gone). Otherwise the
+     * failure threshold applies, as to any failed check.
      */
-    private void record(LiveWorker<?> worker, ProbeResult result, boolean othersAnswered) {
-        boolean changed = result.outcome() == ProbeResult.Outcome.UNANSWERED && othersAnswered
+    private void record(LiveWorker<?> worker, ProbeResult result, boolean looksBlackholed) {
+        boolean changed = result.outcome() == ProbeResult.Outcome.UNANSWERED && looksBlackholed
                 ? worker.health().recordUnansweredCheck()
                 : worker.health().recordActiveCheck(result.passed());
         if (!changed) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HealthCheckRoundsTest {
@@ -38,7 +39,9 @@ class HealthCheckRoundsTest {
     private final FakeProbe probe = new FakeProbe();
     private final FakeScheduler scheduler = new FakeScheduler();
     private final UnansweredAttempts unanswered = mock(UnansweredAttempts.class);
-    private final HealthCheckRounds rounds = new HealthCheckRounds(registry, probe, scheduler, INTERVAL, unanswered);
+    private final AtomicLong now = new AtomicLong();
+    private final HealthCheckRounds rounds = new HealthCheckRounds(registry, probe, scheduler, INTERVAL, unanswered,
+            now::get);
 
     @Test
     void theFirstRoundRunsAtStartAndTheNextOnesEveryInterval() {
@@ -102,6 +105,21 @@ class HealthCheckRoundsTest {
         assertThat(decode.health().isHealthy()).as("one timeout, though the failure threshold is 3").isFalse();
         verify(unanswered).abandonOn(decode);
         verify(unanswered, never()).abandonOn(prefill);
+    }
+
+    @Test
+    void aWorkerThatAnsweredARequestDuringTheCheckIsBusyNotGone() {
+        rounds.start();
+        probe.answerAll(ProbeResult.ok());
+        now.set(10_000_000_000L);
+        scheduler.tick();
+
+        decode.heardFrom(now.get() + 2_000_000_000L); // a frame, two seconds into the check
+        probe.answer(2, ProbeResult.ok());
+        probe.answer(3, ProbeResult.unanswered("GET /health: timed out after 5 s"));
+
+        assertThat(decode.health().isHealthy()).as("the failure threshold applies").isTrue();
+        verify(unanswered, never()).abandonOn(any());
     }
 
     @Test

@@ -59,7 +59,7 @@ public final class ApplicationModule extends AbstractModule {
     HealthCheckRounds healthCheckRounds(WorkerRegistry workers, WorkerProbe probe, MiniLbConfig config,
             UnansweredAttempts unanswered) {
         return new HealthCheckRounds(workers, probe, new ExecutorRoundScheduler("mini-lb-health-checks"),
-                config.resilience().healthChecks().interval(), unanswered);
+                config.resilience().healthChecks().interval(), unanswered, MonotonicClock.SYSTEM);
     }
 
     @Provides

@@ -16,6 +16,9 @@ public final class LiveWorker<W extends Worker> implements WorkerLoad {
 
     /** Set in {@link #inFlightAndDraining} once draining; the bits below count the requests in flight. */
     private static final int DRAINING = 1 << 30;
+    private static final long NEVER = Long.MIN_VALUE;
+    /** {@link #heardFrom} moves its time on only this much later: many threads call it, once per frame. */
+    private static final long HEARD_RESOLUTION_NANOS = 1_000_000;
 
     private final W worker;
     private final String id;
@@ -23,6 +26,8 @@ public final class LiveWorker<W extends Worker> implements WorkerLoad {
     private final WorkerHealth health;
     private final CircuitBreaker circuit;
     private final AtomicInteger inFlightAndDraining = new AtomicInteger();
+    /** {@link #heardFrom}'s last time, or {@link #NEVER}. */
+    private volatile long lastHeardNanos = NEVER;
     /** Runs once, when the worker is draining and its last request has ended. */
     private final Consumer<LiveWorker<?>> onDrained;
 
@@ -81,6 +86,23 @@ public final class LiveWorker<W extends Worker> implements WorkerLoad {
 
     public boolean isDraining() {
         return (inFlightAndDraining.get() & DRAINING) != 0;
+    }
+
+    /**
+     * Something arrived from this worker for one of its requests at {@code nanos} (of the clock mini-lb runs on): it
+     * is answering, whatever a late health check says.
+     */
+    public void heardFrom(long nanos) {
+        long last = lastHeardNanos;
+        if (last == NEVER || nanos - last > HEARD_RESOLUTION_NANOS) {
+            lastHeardNanos = nanos;
+        }
+    }
+
+    /** Whether anything arrived from it for a request at or after {@code nanos}, within a millisecond. */
+    public boolean heardFromSince(long nanos) {
+        long last = lastHeardNanos;
+        return last != NEVER && last - nanos >= -HEARD_RESOLUTION_NANOS;
     }
 
     /** Why the worker gets no new requests, or empty when it may get them. */

@@ -38,6 +38,18 @@ class WorkerRegistryTest {
     }
 
     @Test
+    void aWorkerRemembersWhenItWasLastHeardFrom() {
+        var decode = registry.addDecode(new DecodeWorker("http://d:1"), WorkerOrigin.CONFIGURATION, true);
+
+        assertThat(decode.heardFromSince(Long.MIN_VALUE + 1)).as("never heard from").isFalse();
+        decode.heardFrom(5_000_000_000L);
+        assertThat(decode.heardFromSince(4_000_000_000L)).isTrue();
+        assertThat(decode.heardFromSince(7_000_000_000L)).isFalse();
+        decode.heardFrom(8_000_000_000L);
+        assertThat(decode.heardFromSince(7_000_000_000L)).isTrue();
+    }
+
+    @Test
     void workersAreFoundByIdAndUrl() {
         var prefill = registry.addPrefill(PrefillWorker.of("http://p:1", 8998), WorkerOrigin.CONFIGURATION, true);
         var decode = registry.addDecode(new DecodeWorker("http://d:1/"), WorkerOrigin.API, false);
