@@ -122,5 +122,6 @@ echo
 echo "Try your own requests, for example:"
 echo "  curl -s http://127.0.0.1:$MINILB_PORT/generate -H 'Content-Type: application/json' \\"
 echo "       -d '{\"text\": \"The capital of France is\", \"sampling_params\": {\"max_new_tokens\": 8}}'"
+echo "Watch it at http://127.0.0.1:$MINILB_PORT/status (workers, rates, latency) and /metrics (Prometheus)."
 echo "Press Ctrl-C to stop."
 wait
