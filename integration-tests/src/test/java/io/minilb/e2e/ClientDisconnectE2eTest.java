@@ -45,8 +45,9 @@ class ClientDisconnectE2eTest extends SharedTopologyTest {
 
         try (Socket client = rawPost(topology.lb.port(), "/generate", body)) {
             // both legs have arrived and are waiting, the prefill computing for several seconds
-            await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 2);
-            assertThat(PdTopology.rooms(topology.prefills, RoomEvent.CLAIMED)).hasSize(1);
+            // (the prefill claims its room a moment after the request arrives)
+            await().atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 2
+                    && PdTopology.rooms(topology.prefills, RoomEvent.CLAIMED).size() == 1);
         }
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
