@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.minilb.adapters.in.http.HttpServerSettings;
 import io.minilb.adapters.in.http.MiniLbHttpServer;
 import io.minilb.adapters.in.http.RequestContextSettings;
+import io.minilb.adapters.in.http.ServerFeatures;
 import io.minilb.adapters.in.http.metrics.PrometheusMetrics;
 import io.minilb.adapters.out.http.BackendClientSettings;
 import io.minilb.adapters.out.http.BackendConnections;
@@ -122,7 +123,10 @@ public final class HttpAdaptersModule extends AbstractModule {
         Limits limits = config.limits();
         return new MiniLbHttpServer(routing, admin, workers, state, new HttpServerSettings(config.host(), config.port(),
                 limits.maxPayloadBytes(), config.timeouts().requestRead(), limits.maxConnections(),
-                limits.streamBufferBytes()), budget, requestContext, config.accessKeys(), metrics.http(),
-                metrics.endpoint(), metrics.statusEndpoint());
+                limits.streamBufferBytes()), budget, ServerFeatures.defaults()
+                        .withRequestContext(requestContext)
+                        .withAccessKeys(config.accessKeys())
+                        .withMetrics(metrics.http(), metrics.endpoint())
+                        .withStatusPage(metrics.statusEndpoint()));
     }
 }

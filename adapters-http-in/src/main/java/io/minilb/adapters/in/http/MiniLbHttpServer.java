@@ -46,18 +46,10 @@ public final class MiniLbHttpServer {
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget) {
-        this(generations, admin, workers, servingState, settings, memoryBudget, RequestContextSettings.defaults(),
-                AccessKeys.none(), HttpMetrics.NONE, null);
+        this(generations, admin, workers, servingState, settings, memoryBudget, ServerFeatures.defaults());
     }
 
-    /**
-     * As the other constructor, with request ids, keys and metrics.
-     *
-     * @param requestContext request ids, forwarded headers and the access log
-     * @param accessKeys the keys every route is guarded with, by its {@link RouteAccess} class
-     * @param metrics records every request and connection
-     * @param metricsEndpoint serves {@code GET /metrics}, or null for no such route
-     */
+    /** As the other constructor, with what {@code features} adds: request ids, keys, metrics, the status page. */
     public MiniLbHttpServer(
             RouteGenerationUseCase generations,
             ClusterAdminUseCase admin,
@@ -65,35 +57,9 @@ public final class MiniLbHttpServer {
             ServingState servingState,
             HttpServerSettings settings,
             MemoryBudget memoryBudget,
-            RequestContextSettings requestContext,
-            AccessKeys accessKeys,
-            HttpMetrics metrics,
-            HttpHandler metricsEndpoint) {
-        this(generations, admin, workers, servingState, settings, memoryBudget, requestContext, accessKeys, metrics,
-                metricsEndpoint, null);
-    }
-
-    /**
-     * As the other constructors, with the status page.
-     *
-     * @param statusEndpoint serves the data the status page polls ({@value StatusPage#DATA_PATH}), or null for no
-     *     status page
-     */
-    public MiniLbHttpServer(
-            RouteGenerationUseCase generations,
-            ClusterAdminUseCase admin,
-            ManageWorkersUseCase workers,
-            ServingState servingState,
-            HttpServerSettings settings,
-            MemoryBudget memoryBudget,
-            RequestContextSettings requestContext,
-            AccessKeys accessKeys,
-            HttpMetrics metrics,
-            HttpHandler metricsEndpoint,
-            HttpHandler statusEndpoint) {
-        Objects.requireNonNull(accessKeys, "accessKeys");
+            ServerFeatures features) {
         Objects.requireNonNull(generations, "generations");
-        Objects.requireNonNull(requestContext, "requestContext");
+        Objects.requireNonNull(features, "features");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(workers, "workers");
         Objects.requireNonNull(servingState, "servingState");
@@ -101,17 +67,15 @@ public final class MiniLbHttpServer {
         Objects.requireNonNull(memoryBudget, "memoryBudget");
         List<Route> table = routes(generations, admin, servingState, settings, memoryBudget);
         table.addAll(WorkerRoutes.routes(workers, settings, memoryBudget));
-        if (metricsEndpoint != null) {
-            table.add(new Route(MetricsListener.METHODS, MetricsListener.PATH, metricsEndpoint));
-        }
-        if (statusEndpoint != null) {
-            table.addAll(StatusPage.routes(statusEndpoint));
-        }
-        HttpHandler routes = new RouteTable(AccessGuard.guardAll(table, accessKeys), metrics);
+        features.metricsEndpoint().ifPresent(endpoint ->
+                table.add(new Route(MetricsListener.METHODS, MetricsListener.PATH, endpoint)));
+        features.statusEndpoint().ifPresent(endpoint -> table.addAll(StatusPage.routes(endpoint)));
+        HttpMetrics metrics = features.metrics();
+        HttpHandler routes = new RouteTable(AccessGuard.guardAll(table, features.accessKeys()), metrics);
         // The guard comes first, so that a request it refuses is not told to send its body (100 Continue); curl
         // sends "Expect: 100-continue" with large bodies and would otherwise wait a second.
         // The request context comes before anything that may answer, so every answer carries the request id.
-        this.listener = new HttpListener(settings, new RequestContextHandler(requestContext,
+        this.listener = new HttpListener(settings, new RequestContextHandler(features.requestContext(),
                 new MeasuredExchanges(metrics, new TransferEncodingGuard(new HttpContinueReadHandler(routes)))),
                 () -> metrics.rejected(Rejection.CONNECTION_CAP), Runtime.getRuntime().availableProcessors());
         metrics.clientConnections(listener::openConnections);

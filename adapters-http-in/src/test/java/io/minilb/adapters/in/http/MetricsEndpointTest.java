@@ -40,8 +40,7 @@ class MetricsEndpointTest {
             mock(ManageWorkersUseCase.class), new ServingState(),
             RunningServer.settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT,
                     HttpServerSettings.DEFAULT_MAX_CONNECTIONS, HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES),
-            new MemoryBudget(Long.MAX_VALUE), RequestContextSettings.defaults(), AccessKeys.none(), metrics.http(),
-            metrics.endpoint());
+            new MemoryBudget(Long.MAX_VALUE), ServerFeatures.defaults().withMetrics(metrics.http(), metrics.endpoint()));
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private MetricsListener separate;
 

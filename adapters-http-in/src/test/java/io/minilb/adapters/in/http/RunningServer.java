@@ -52,7 +52,7 @@ final class RunningServer implements AutoCloseable {
     private RunningServer(RouteGenerationUseCase generations, ClusterAdminUseCase admin, ManageWorkersUseCase workers,
             HttpServerSettings settings, MemoryBudget memoryBudget, AccessKeys keys) {
         server = new MiniLbHttpServer(generations, admin, workers, servingState, settings, memoryBudget,
-                RequestContextSettings.defaults(), keys, HttpMetrics.NONE, null);
+                ServerFeatures.defaults().withAccessKeys(keys));
         server.start();
     }
 
@@ -61,7 +61,7 @@ final class RunningServer implements AutoCloseable {
         server = new MiniLbHttpServer(generations, admin, mock(ManageWorkersUseCase.class), servingState,
                 settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT, HttpServerSettings.DEFAULT_MAX_CONNECTIONS,
                         HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES), new MemoryBudget(Long.MAX_VALUE),
-                requestContext, AccessKeys.none(), HttpMetrics.NONE, null);
+                ServerFeatures.defaults().withRequestContext(requestContext));
         server.start();
     }
 

@@ -28,9 +28,10 @@ class StatusPageTest {
             mock(ClusterAdminUseCase.class), mock(ManageWorkersUseCase.class), new ServingState(),
             RunningServer.settings(HttpServerSettings.DEFAULT_REQUEST_READ_TIMEOUT,
                     HttpServerSettings.DEFAULT_MAX_CONNECTIONS, HttpServerSettings.DEFAULT_STREAM_BUFFER_BYTES),
-            new MemoryBudget(Long.MAX_VALUE), RequestContextSettings.defaults(),
-            new AccessKeys(Optional.empty(), Optional.of(ADMIN_KEY)), HttpMetrics.NONE, null,
-            exchange -> Responses.json(exchange, 200, Json.MAPPER.createObjectNode().put("workers", "stand-in")));
+            new MemoryBudget(Long.MAX_VALUE), ServerFeatures.defaults()
+                    .withAccessKeys(new AccessKeys(Optional.empty(), Optional.of(ADMIN_KEY)))
+                    .withStatusPage(exchange -> Responses.json(exchange, 200,
+                            Json.MAPPER.createObjectNode().put("workers", "stand-in"))));
 
     StatusPageTest() {
         server.start();
