@@ -50,20 +50,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 for port in $P $D $SP $SD $BOOT $NG1 $NG2 $SNG1 $SNG2 $LB $SLB $BLB $SBLB $ST; do
   ! ss -Hltn "sport = :$port" | grep -q . || { echo "proxy-bench.sh: port $port is in use" >&2; exit 1; }
 done
-mkdir -p "$RESULTS"
-TMP="$(mktemp -d)"
-RAW="$RESULTS/raw.txt"
-: > "$RAW"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  sleep 1
-  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-log() { echo "$*" | tee -a "$RAW"; }
+# shellcheck source=integration-tests/benchmark/common.sh
+source "$BENCH/common.sh"
 healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/health" 2>/dev/null)" = 200 ]; }
 wait_healthy() { # port
   local deadline=$(( $(date +%s) + 30 ))

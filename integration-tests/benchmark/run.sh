@@ -42,20 +42,8 @@ if [ ! -f "$LB_JAR" ] || [ ! -f "$SIM_JAR" ]; then
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-mkdir -p "$RESULTS"
-TMP="$(mktemp -d)"
-RAW="$RESULTS/raw.txt"
-: > "$RAW"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  sleep 0.5
-  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-log() { echo "$*" | tee -a "$RAW"; }
+# shellcheck source=integration-tests/benchmark/common.sh
+source "$BENCH/common.sh"
 start() { # name cmd...: background, remember the pid
   local name="$1"; shift
   "$@" > "$RESULTS/$name.log" 2>&1 &

@@ -5,34 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.minilb.adapters.in.http.Rejection;
 import io.minilb.adapters.in.http.RouteMetrics;
 import io.minilb.application.generation.GenerationFailure;
-import io.minilb.domain.DecodeWorker;
-import io.minilb.domain.MonotonicClock;
-import io.minilb.domain.PrefillWorker;
-import io.minilb.domain.worker.CircuitBreakerSettings;
-import io.minilb.domain.worker.HealthThresholds;
-import io.minilb.domain.worker.LiveWorker;
-import io.minilb.domain.worker.WorkerOrigin;
-import io.minilb.domain.worker.WorkerRegistry;
 import io.minilb.domain.worker.WorkerRole;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class PrometheusMetricsTest {
+class PrometheusMetricsTest extends OneWorkerPerSide {
 
-    private static final long MILLIS = 1_000_000;
-
-    private final WorkerRegistry registry = new WorkerRegistry(
-            new CircuitBreakerSettings(true, 2, 1, Duration.ofMinutes(5), Duration.ofMinutes(5)),
-            new HealthThresholds(1, 1), MonotonicClock.SYSTEM);
-    private final LiveWorker<PrefillWorker> prefill =
-            registry.addPrefill(PrefillWorker.of("http://prefill-1:30000", 8998), WorkerOrigin.CONFIGURATION, true);
-    private final LiveWorker<DecodeWorker> decode =
-            registry.addDecode(new DecodeWorker("http://decode-1:30001"), WorkerOrigin.CONFIGURATION, true);
-    private final PrometheusMetrics metrics = new PrometheusMetrics(registry);
 
     @Test
     void requestsAreCountedByRouteTemplateAndStatusWithTheirLatencies() throws IOException {

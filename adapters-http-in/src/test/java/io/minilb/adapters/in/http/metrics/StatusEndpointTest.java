@@ -8,35 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minilb.adapters.in.http.RouteMetrics;
 import io.minilb.application.generation.GenerationFailure;
 import io.minilb.domain.DecodeWorker;
-import io.minilb.domain.MonotonicClock;
-import io.minilb.domain.PrefillWorker;
-import io.minilb.domain.worker.CircuitBreakerSettings;
-import io.minilb.domain.worker.HealthThresholds;
 import io.minilb.domain.worker.LiveWorker;
 import io.minilb.domain.worker.WorkerOrigin;
-import io.minilb.domain.worker.WorkerRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the status page polls: cumulative counts it can take differences of, and the workers' state. */
-class StatusEndpointTest {
+class StatusEndpointTest extends OneWorkerPerSide {
 
-    private static final long MILLIS = 1_000_000;
-
-    private final WorkerRegistry registry = new WorkerRegistry(
-            new CircuitBreakerSettings(true, 2, 1, Duration.ofMinutes(5), Duration.ofMinutes(5)),
-            new HealthThresholds(1, 1), MonotonicClock.SYSTEM);
-    private final LiveWorker<PrefillWorker> prefill =
-            registry.addPrefill(PrefillWorker.of("http://prefill-1:30000", 8998), WorkerOrigin.CONFIGURATION, true);
-    private final LiveWorker<DecodeWorker> decode =
-            registry.addDecode(new DecodeWorker("http://decode-1:30001"), WorkerOrigin.CONFIGURATION, true);
-    private final PrometheusMetrics metrics = new PrometheusMetrics(registry);
     private final StatusEndpoint status =
             new StatusEndpoint((PrometheusHttpMetrics) metrics.http(), (PrometheusRoutingMetrics) metrics.routing());
 
