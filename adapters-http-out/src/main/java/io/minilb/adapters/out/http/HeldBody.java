@@ -7,13 +7,14 @@ import java.util.List;
 
 /**
  * A response body held whole, at most {@code limit} bytes, the memory of each segment reserved before it is
- * allocated. Segments double from 4 KiB to 64 KiB and are never copied while the body grows, so it holds little
- * more than its size until {@link #take} copies it into one array (the only moment it costs twice its size). Not
- * thread-safe: one leg's IO thread.
+ * allocated. The first segment is the size of the first chunk (most answers arrive in one read, and are then held
+ * in exactly their size and handed on without a copy); later segments double from 4 KiB to 64 KiB and are never
+ * copied while the body grows, so it holds little more than its size until {@link #take} copies them into one array
+ * (the only moment it costs twice its size). Not thread-safe: one leg's IO thread.
  */
 final class HeldBody {
 
-    private static final int FIRST_SEGMENT_BYTES = 4 * 1024;
+    private static final int GROWN_SEGMENT_BYTES = 4 * 1024;
     private static final int MAX_SEGMENT_BYTES = 64 * 1024;
 
     private final int limit;
@@ -41,7 +42,7 @@ final class HeldBody {
         }
         while (chunk.hasRemaining()) {
             if (segment == null || segmentFill == segment.length) {
-                addSegment();
+                addSegment(chunk.remaining());
             }
             int length = Math.min(chunk.remaining(), segment.length - segmentFill);
             chunk.get(segment, segmentFill, length);
@@ -52,6 +53,9 @@ final class HeldBody {
 
     /** The body in one array, whose size stays reserved until the generation ends; the segments are let go. */
     byte[] take() throws CannotHold {
+        if (fullSegments.isEmpty() && segment != null && segmentFill == segment.length) {
+            return takeSegment(); // already one exact array, reserved
+        }
         if (!memory.tryHold(size)) {
             throw CannotHold.noBudget();
         }
@@ -71,8 +75,18 @@ final class HeldBody {
         return body;
     }
 
-    private void addSegment() throws CannotHold {
-        int length = segment == null ? FIRST_SEGMENT_BYTES : Math.min(segment.length * 2, MAX_SEGMENT_BYTES);
+    /** The single segment, whose reservation becomes the body's. */
+    private byte[] takeSegment() {
+        byte[] body = segment;
+        segment = null;
+        reserved = 0;
+        return body;
+    }
+
+    private void addSegment(int wanted) throws CannotHold {
+        int length = segment == null
+                ? Math.min(wanted, MAX_SEGMENT_BYTES)
+                : Math.min(Math.max(segment.length * 2, GROWN_SEGMENT_BYTES), MAX_SEGMENT_BYTES);
         if (!memory.tryHold(length)) {
             throw CannotHold.noBudget();
         }
