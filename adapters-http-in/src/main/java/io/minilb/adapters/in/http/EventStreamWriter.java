@@ -13,7 +13,8 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * An event-stream response body fed from any thread. Frames are queued and written on the exchange's IO thread,
- * one write at a time, and flushed as soon as the queue is empty, so each frame reaches the client when it arrives.
+ * those queued together in one gathering write (one chunk, one system call: a decode's read often carries many
+ * frames), and flushed as soon as the queue is empty, so each frame reaches the client when it arrives.
  * When the client reads slowly the channel's write listener resumes the writing once it can take more (the pattern
  * of Undertow's {@code ServerSentEventConnection}).
  *
@@ -24,6 +25,8 @@ import org.xnio.channels.StreamSinkChannel;
 final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
 
     private static final ByteBuffer END_OF_STREAM = ByteBuffer.allocate(0);
+    /** The most frames one write gathers. */
+    private static final int MAX_BATCH = 64;
 
     private final HttpServerExchange exchange;
     private final StreamBackPressure backPressure;
@@ -33,7 +36,11 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
 
     // IO thread only
     private StreamSinkChannel channel;
-    private ByteBuffer writing;
+    /** Frames taken from the queue and not yet all written: {@code batch[batchStart..batchEnd)}. */
+    private final ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
+    private int batchStart;
+    private int batchEnd;
+    private boolean endTaken;
 
     EventStreamWriter(HttpServerExchange exchange, int bufferBytes, Runnable onWriteFailure) {
         this.exchange = exchange;
@@ -107,22 +114,35 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
     /** True when everything queued so far has been handed to the channel. */
     private boolean writeQueued() throws IOException {
         while (true) {
-            if (writing == null) {
-                writing = queued.poll();
-                if (writing == null) {
-                    return true;
+            if (batchStart == batchEnd && !takeBatch()) {
+                if (endTaken) {
+                    endTaken = false;
+                    channel.shutdownWrites(); // the flush that follows completes the exchange
                 }
-            }
-            if (writing == END_OF_STREAM) {
-                writing = null;
-                channel.shutdownWrites(); // the flush that follows completes the exchange
                 return true;
             }
-            backPressure.written(channel.write(writing));
-            if (writing.hasRemaining()) {
+            backPressure.written(channel.write(batch, batchStart, batchEnd - batchStart));
+            while (batchStart < batchEnd && !batch[batchStart].hasRemaining()) {
+                batch[batchStart++] = null;
+            }
+            if (batchStart < batchEnd) {
                 return false;
             }
-            writing = null;
         }
+    }
+
+    /** Moves queued frames into the batch, up to the end of the stream; false when there were none. */
+    private boolean takeBatch() {
+        batchStart = 0;
+        batchEnd = 0;
+        ByteBuffer next;
+        while (batchEnd < MAX_BATCH && !endTaken && (next = queued.poll()) != null) {
+            if (next == END_OF_STREAM) {
+                endTaken = true;
+            } else {
+                batch[batchEnd++] = next;
+            }
+        }
+        return batchEnd > 0;
     }
 }

@@ -38,7 +38,7 @@ final class StreamBackPressure {
     }
 
     /** On the IO thread. */
-    void written(int bytes) {
+    void written(long bytes) {
         unwrittenBytes.addAndGet(-bytes);
     }
 

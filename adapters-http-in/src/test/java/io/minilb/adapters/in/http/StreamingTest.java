@@ -87,6 +87,33 @@ class StreamingTest {
     }
 
     @Test
+    void framesThatQueueUpWhileTheClientIsBehindLeaveInSharedChunks() throws Exception {
+        int frames = 5_000;
+        String padding = "y".repeat(200);
+        try (RawHttpConnection client = new RawHttpConnection(server.port(), 4096)) {
+            client.send(RawHttpConnection.post("/generate", STREAM_REQUEST));
+            GenerationObserver observer = generations.next().observer;
+            observer.onStreamStart();
+            // The client reads nothing until every frame was produced: what does not fit the socket buffers queues.
+            IntStream.range(0, frames).forEach(i -> observer.onFrame(frame(i + padding)));
+            observer.onStreamEnd();
+
+            assertThat(client.readHead().status()).isEqualTo(200);
+            StringBuilder body = new StringBuilder();
+            int chunks = 0;
+            for (String chunk = client.readChunk(); !chunk.isEmpty(); chunk = client.readChunk()) {
+                body.append(chunk);
+                chunks++;
+            }
+
+            StringBuilder expected = new StringBuilder();
+            IntStream.range(0, frames).forEach(i -> expected.append("data: ").append(i).append(padding).append("\n\n"));
+            assertThat(body.toString()).isEqualTo(expected.toString());
+            assertThat(chunks).as("one write, so one chunk, per frame would make %d", frames).isLessThan(frames / 2);
+        }
+    }
+
+    @Test
     void aFailureAfterTheStreamStartedEndsItWithAnErrorFrameAndDone() throws Exception {
         try (RawHttpConnection client = new RawHttpConnection(server.port())) {
             client.send(RawHttpConnection.post("/v1/chat/completions",
