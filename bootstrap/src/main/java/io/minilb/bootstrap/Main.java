@@ -4,6 +4,7 @@ import io.minilb.bootstrap.cli.MiniLbCommand;
 import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import java.io.PrintStream;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -46,10 +47,11 @@ public final class Main {
         }
         try {
             MiniLbConfig config = command.toConfig();
+            Duration warmUp = command.warmUp();
             LogSetup.apply(config.observability());
             // Exits from a thread of its own: System.exit waits for the shutdown hook, which closes mini-lb.
             MiniLb miniLb = MiniLb.start(config, reason -> new Thread(
-                    () -> System.exit(EXIT_FATAL_ERROR), "mini-lb-fatal-exit").start());
+                    () -> System.exit(EXIT_FATAL_ERROR), "mini-lb-fatal-exit").start(), warmUp);
             Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
                 if (error instanceof Error) {
                     miniLb.fatal(error + " on thread " + thread.getName());

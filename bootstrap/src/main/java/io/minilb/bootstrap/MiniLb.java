@@ -61,9 +61,13 @@ public final class MiniLb implements AutoCloseable {
     private final HealthCheckRounds healthChecks;
     private final MetricsListener metricsListener;
     private final Optional<KubernetesWorkerDiscovery> discovery;
+    /** False for {@link WarmUp}'s private instance, which says nothing of its start and stop. */
+    private final boolean announced;
+    private WarmUp warmUp;
 
-    private MiniLb(MiniLbConfig config, Injector injector, Consumer<String> onFatal) {
+    private MiniLb(MiniLbConfig config, Injector injector, Consumer<String> onFatal, boolean announced) {
         this.config = config;
+        this.announced = announced;
         this.server = injector.getInstance(MiniLbHttpServer.class);
         this.backendClient = injector.getInstance(CloseableHttpAsyncClient.class);
         this.state = injector.getInstance(ServingState.class);
@@ -90,14 +94,39 @@ public final class MiniLb implements AutoCloseable {
 
     /** As {@link #start(MiniLbConfig)}, and {@code onFatal} runs once with the reason if a fatal error happens. */
     public static MiniLb start(MiniLbConfig config, Consumer<String> onFatal) {
-        MiniLb miniLb;
+        return start(config, onFatal, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #start(MiniLbConfig, Consumer)}, then warms up for at most {@code warmUp} (see {@link WarmUp}):
+     * {@code /health} is 200 at once, {@code /readiness} only once that is over.
+     */
+    public static MiniLb start(MiniLbConfig config, Consumer<String> onFatal, Duration warmUp) {
+        MiniLb miniLb = create(config, onFatal, true);
+        if (!warmUp.isZero()) {
+            miniLb.state.startWarmingUp(); // before listening: never ready before it is warm
+        }
+        miniLb.listen();
+        if (!warmUp.isZero()) {
+            miniLb.warmUp = WarmUp.begin(config, warmUp, miniLb.state);
+        }
+        return miniLb;
+    }
+
+    /** An instance that logs neither its start nor its stop: {@link WarmUp}'s. */
+    static MiniLb startUnannounced(MiniLbConfig config) {
+        MiniLb miniLb = create(config, reason -> { }, false);
+        miniLb.listen();
+        return miniLb;
+    }
+
+    private static MiniLb create(MiniLbConfig config, Consumer<String> onFatal, boolean announced) {
         try {
-            miniLb = new MiniLb(config, Guice.createInjector(Stage.PRODUCTION, new MiniLbModule(config)), onFatal);
+            return new MiniLb(config, Guice.createInjector(Stage.PRODUCTION, new MiniLbModule(config)), onFatal,
+                    announced);
         } catch (CreationException | ProvisionException e) {
             throw configurationProblem(e);
         }
-        miniLb.listen();
-        return miniLb;
     }
 
     /** Reports an error mini-lb cannot recover from (e.g. an uncaught {@code Error} on one of its threads). */
@@ -127,6 +156,9 @@ public final class MiniLb implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (warmUp != null) {
+            warmUp.close();
+        }
         discovery.ifPresent(KubernetesWorkerDiscovery::close);
         fatalErrors.close();
         healthChecks.close();
@@ -145,7 +177,9 @@ public final class MiniLb implements AutoCloseable {
             metricsListener.stop();
         }
         BackendHttpClients.stop(backendClient);
-        LOG.info("mini-lb stopped");
+        if (announced) {
+            LOG.info("mini-lb stopped");
+        }
     }
 
     private void listen() {
@@ -161,13 +195,15 @@ public final class MiniLb implements AutoCloseable {
         if (metricsListener != null) {
             listenForScrapes();
         }
-        LOG.info("mini-lb {} listening on {}; prefill [{}]; decode [{}]; policy prefill={} decode={}; "
-                        + "request timeout {} s",
-                Version.current(), url(),
-                config.prefills().stream().map(MiniLb::describe).collect(Collectors.joining(", ")),
-                config.decodes().stream().map(decode -> decode.url()).collect(Collectors.joining(", ")),
-                config.prefillPolicy(), config.decodePolicy(), config.requestTimeout().toSeconds());
-        warnIfAdminRoutesAreExposed();
+        if (announced) {
+            LOG.info("mini-lb {} listening on {}; prefill [{}]; decode [{}]; policy prefill={} decode={}; "
+                            + "request timeout {} s",
+                    Version.current(), url(),
+                    config.prefills().stream().map(MiniLb::describe).collect(Collectors.joining(", ")),
+                    config.decodes().stream().map(decode -> decode.url()).collect(Collectors.joining(", ")),
+                    config.prefillPolicy(), config.decodePolicy(), config.requestTimeout().toSeconds());
+            warnIfAdminRoutesAreExposed();
+        }
         discovery.ifPresent(KubernetesWorkerDiscovery::start);
     }
 

@@ -8,12 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Whether mini-lb still takes traffic (not draining, and no part it needs has died), and how many generations are in
- * flight (for a graceful stop).
+ * Whether mini-lb still takes traffic (not draining, and no part it needs has died), whether it is still warming up
+ * (it serves, but does not call itself ready), and how many generations are in flight (for a graceful stop).
  */
 public final class ServingState {
 
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean warmingUp = new AtomicBoolean();
     private final AtomicReference<String> fatalError = new AtomicReference<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
@@ -25,6 +26,19 @@ public final class ServingState {
     /** From now on {@code /health} reports 503, so upstream load balancers stop sending traffic. */
     public void startDraining() {
         draining.set(true);
+    }
+
+    /** Until {@link #finishWarmingUp}, {@code /readiness} reports 503: traffic is served, but slowly at first. */
+    public void startWarmingUp() {
+        warmingUp.set(true);
+    }
+
+    public void finishWarmingUp() {
+        warmingUp.set(false);
+    }
+
+    public boolean isWarmingUp() {
+        return warmingUp.get();
     }
 
     /** False while draining and after a fatal error: {@code /health} then reports 503. */

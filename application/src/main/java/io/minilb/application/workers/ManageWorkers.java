@@ -97,7 +97,7 @@ public final class ManageWorkers implements ManageWorkersUseCase {
 
     @Override
     public Readiness readiness() {
-        return new Readiness(servingState.isServing(), registry.availablePrefills().size(),
+        return new Readiness(servingState.isServing(), servingState.isWarmingUp(), registry.availablePrefills().size(),
                 registry.availableDecodes().size());
     }
 }

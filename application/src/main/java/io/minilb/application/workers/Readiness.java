@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Whether mini-lb can serve a generation now: it is serving (not stopping) and has at least one available prefill
- * and one available decode.
+ * Whether mini-lb should be sent generations now: it is serving (not stopping), done warming up, and has at least
+ * one available prefill and one available decode.
  */
-public record Readiness(boolean serving, int availablePrefills, int availableDecodes) {
+public record Readiness(boolean serving, boolean warmingUp, int availablePrefills, int availableDecodes) {
 
     public boolean isReady() {
-        return serving && availablePrefills > 0 && availableDecodes > 0;
+        return serving && !warmingUp && availablePrefills > 0 && availableDecodes > 0;
     }
 
     /** The sides with no available worker, prefill first. */

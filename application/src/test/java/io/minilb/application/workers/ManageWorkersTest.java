@@ -150,4 +150,18 @@ class ManageWorkersTest {
         assertThat(workers.readiness().isReady()).isFalse();
         assertThat(workers.readiness().sidesWithNone()).isEmpty();
     }
+
+    @Test
+    void notReadyWhileWarmingUpThoughWorkersAreAvailable() {
+        ManageWorkers workers = workers(10, true);
+        servingState.startWarmingUp();
+
+        Readiness warming = workers.readiness();
+        assertThat(warming.isReady()).isFalse();
+        assertThat(warming.warmingUp()).isTrue();
+        assertThat(warming.sidesWithNone()).isEmpty();
+
+        servingState.finishWarmingUp();
+        assertThat(workers.readiness().isReady()).isTrue();
+    }
 }

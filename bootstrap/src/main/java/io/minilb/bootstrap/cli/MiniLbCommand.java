@@ -46,8 +46,14 @@ import picocli.CommandLine.Option;
                 "Example: mini-lb --prefill http://10.0.0.1:30000 8998 --decode http://10.0.0.2:30000"})
 public final class MiniLbCommand {
 
+    /** About what the JIT needs, on 2 cores, to bring the request path near its steady speed (docs/PERFORMANCE.md). */
+    public static final long DEFAULT_WARM_UP_SECS = 5;
+    static final long MAX_WARM_UP_SECS = 300;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys as these flags.")
     Path config;
+
+    private ConfigFile configFile;
 
     @Option(names = "--host", description = "Address to listen on (default: 127.0.0.1; 0.0.0.0 serves a network).")
     String host;
@@ -110,6 +116,11 @@ public final class MiniLbCommand {
     @Option(names = {"--shutdown-grace-secs", "--shutdown-grace-period-secs"}, paramLabel = "SECONDS",
             description = "On stop, how long in-flight generations may finish (default: 30).")
     Long shutdownGraceSecs;
+
+    @Option(names = "--warm-up-secs", paramLabel = "SECONDS",
+            description = "After start, at most this long compiling the request path through a private instance; "
+                    + "/readiness is 503 meanwhile; 0: none (default: " + DEFAULT_WARM_UP_SECS + ").")
+    Long warmUpSecs;
 
     @Option(names = "--cb-failure-threshold", paramLabel = "N",
             description = "Failures in a row, within the window, that open a worker's circuit (default: 3).")
@@ -304,7 +315,7 @@ public final class MiniLbCommand {
 
     /** Merges flags over the config file over the defaults. */
     public MiniLbConfig toConfig() {
-        ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
+        ConfigFile file = configFile();
         List<PrefillWorker> prefillWorkers = prefills.isEmpty()
                 ? file.list("prefill").stream().map(WorkerSpecs::prefill).toList()
                 : prefills.stream().map(WorkerSpecs::prefill).toList();
@@ -330,6 +341,23 @@ public final class MiniLbCommand {
                 prometheus(file),
                 routing(file),
                 discovery(file));
+    }
+
+    /** How long to warm up after start ({@code --warm-up-secs}): a process's choice, not an embedded mini-lb's. */
+    public Duration warmUp() {
+        long seconds = first(warmUpSecs, configFile().number("warm-up-secs")).orElse(DEFAULT_WARM_UP_SECS);
+        if (seconds < 0 || seconds > MAX_WARM_UP_SECS) {
+            throw new InvalidConfigurationException(
+                    "--warm-up-secs must be between 0 and " + MAX_WARM_UP_SECS + ", got " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private ConfigFile configFile() {
+        if (configFile == null) {
+            configFile = config == null ? ConfigFile.none() : ConfigFile.read(config);
+        }
+        return configFile;
     }
 
     private Observability observability(ConfigFile file) {

@@ -27,7 +27,7 @@ public final class ConfigFile {
             "host", "port", "prefill", "decode", "policy", "prefill-policy", "decode-policy",
             "request-timeout-secs", "request-read-timeout-secs", "max-payload-bytes", "max-payload-size",
             "max-response-bytes", "max-buffered-bytes", "max-connections", "stream-buffer-bytes",
-            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs",
+            "admin-timeout-secs", "shutdown-grace-secs", "shutdown-grace-period-secs", "warm-up-secs",
             "cb-failure-threshold", "cb-success-threshold", "cb-timeout-duration-secs", "cb-window-duration-secs",
             "disable-circuit-breaker", "pd-disaggregation", "worker-startup-timeout-secs",
             "worker-startup-check-interval",

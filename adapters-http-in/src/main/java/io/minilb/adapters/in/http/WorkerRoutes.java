@@ -66,6 +66,7 @@ final class WorkerRoutes {
         }
         List<WorkerRole> none = readiness.sidesWithNone();
         String message = !readiness.serving() ? "mini-lb is stopping"
+                : readiness.warmingUp() ? "mini-lb is warming up"
                 : "no " + none.stream().map(WorkerRole::label).collect(Collectors.joining(" and "))
                         + " server is available";
         ObjectNode body = ErrorBody.of(NOT_READY, message);
