@@ -52,11 +52,13 @@ for port in $P $D $SP $SD $BOOT $NG1 $NG2 $SNG1 $SNG2 $LB $SLB $BLB $SBLB $ST; d
 done
 # shellcheck source=integration-tests/benchmark/common.sh
 source "$BENCH/common.sh"
-healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/health" 2>/dev/null)" = 200 ]; }
-wait_healthy() { # port
-  local deadline=$(( $(date +%s) + 30 ))
-  until healthy "$1"; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "nothing healthy on port $1" >&2; exit 1; }
+healthy() { # port [path]: 200 on /health, or on the path given
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1${2:-/health}" 2>/dev/null)" = 200 ]
+}
+wait_healthy() { # port [path]
+  local deadline=$(( $(date +%s) + 60 ))
+  until healthy "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "no 200 on port $1 ${2:-/health}" >&2; exit 1; }
     sleep 0.01
   done
 }
@@ -120,33 +122,41 @@ frames=$(curl -s -X POST -d '{}' "http://127.0.0.1:$SNG2/generate" | grep -c '^d
 [ "$frames" = "$SSE_FRAMES" ] || { echo "the SSE backend sent $frames frames, not $SSE_FRAMES" >&2; exit 1; }
 
 # ------------------------------------------------------------------ startup and idle RSS
-# Wall time depends on the machine's load; the CPU time the process spent until healthy hardly does.
-echo "== startup (bin/mini-lb to first 200 on /health), $STARTUP_RUNS runs"
+# Wall time depends on the machine's load; the CPU time the process spent until healthy hardly does. /health is
+# 200 once mini-lb serves; /readiness once it also finished warming up (--warm-up-secs).
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+echo "== startup (bin/mini-lb to first 200 on /health, then on /readiness), $STARTUP_RUNS runs"
 for i in $(seq 1 "$STARTUP_RUNS"); do
   t0=$(date +%s%N)
   minilb "startup-$i" "$LB_JAR" $ST $P $D
-  until healthy $ST; do
-    [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 30000 ] || { echo "mini-lb did not start" >&2; exit 1; }
-    sleep 0.01
-  done
-  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  wait_healthy $ST
+  ms=$(ms_since "$t0")
   cpu_ms=$(( $(cpu_ticks $LAST_PID) * 1000 / $(getconf CLK_TCK) ))
+  wait_healthy $ST /readiness
+  ready_ms=$(ms_since "$t0")
   sleep 2
-  log "RESULT kind=startup run=$i ms=$ms cpu_ms=$cpu_ms idle_rss_kb=$(rss_kb $LAST_PID)"
+  log "RESULT kind=startup run=$i ms=$ms cpu_ms=$cpu_ms ready_ms=$ready_ms idle_rss_kb=$(rss_kb $LAST_PID)"
   kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
 done
 
 # ------------------------------------------------------------------ first round (cold) vs steady state
+# Straight after /health (traffic that comes while mini-lb warms up), then on a fresh process straight after
+# /readiness (what a load balancer that follows the readiness probe sends).
+echo "== first measured round, c=64, straight after /health"
+minilb minilb-first "$LB_JAR" $LB $P $D
+wait_healthy $LB
+wrk_run body=json target=minilb round=first-at-health -- "http://127.0.0.1:$LB/generate" 64 0 0 $LAST_PID
+kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
 jfr_opt() { [ "$PROFILE" = 1 ] && echo "-XX:StartFlightRecording=filename=$RESULTS/$1.jfr,settings=profile" || true; }
 minilb minilb "$LB_JAR" $LB $P $D "$(jfr_opt minilb)"; PID_LB=$LAST_PID
 minilb minilb-sse "$LB_JAR" $SLB $SP $SD "$(jfr_opt minilb-sse)"; PID_SLB=$LAST_PID
-wait_healthy $LB; wait_healthy $SLB
+wait_healthy $LB /readiness; wait_healthy $SLB /readiness
 if [ -n "$BASE_JAR" ]; then
   minilb minilb-base "$BASE_JAR" $BLB $P $D; PID_BLB=$LAST_PID
   minilb minilb-base-sse "$BASE_JAR" $SBLB $SP $SD; PID_SBLB=$LAST_PID
-  wait_healthy $BLB; wait_healthy $SBLB
+  wait_healthy $BLB /readiness; wait_healthy $SBLB /readiness
 fi
-echo "== first measured round, c=64, straight after startup"
+echo "== first measured round, c=64, straight after /readiness"
 wrk_run body=json target=minilb round=first -- "http://127.0.0.1:$LB/generate" 64 0 0 $PID_LB
 [ -z "$BASE_JAR" ] || wrk_run body=json target=minilb-base round=first -- "http://127.0.0.1:$BLB/generate" 64 0 0 $PID_BLB
 

@@ -16,7 +16,7 @@ def main(path):
     rows = list(records(path))
     runs = defaultdict(list)
     for r in rows:
-        if r["kind"] == "wrk" and r["round"] != "first":
+        if r["kind"] == "wrk" and not r["round"].startswith("first"):
             runs[(r["body"], int(r["c"]), r["target"])].append(r)
     med = lambda rs, key: statistics.median(float(r[key]) for r in rs)
     order = ["direct", "nginx-1call", "nginx-2call", "minilb", "minilb-base"]
@@ -49,12 +49,17 @@ def main(path):
         rss = sorted(int(r["idle_rss_kb"]) // 1024 for r in starts)
         print(f"- startup to a healthy /health, ms (sorted): {', '.join(map(str, ms))}; median {statistics.median(ms):.0f}")
         print(f"- CPU time spent until healthy, ms (sorted): {', '.join(map(str, cpu))}; median {statistics.median(cpu):.0f}")
+        ready = sorted(int(r["ready_ms"]) for r in starts if "ready_ms" in r)
+        if ready:
+            print(f"- startup to a ready /readiness (warmed up), ms (sorted): {', '.join(map(str, ready))}; "
+                  f"median {statistics.median(ready):.0f}")
         print(f"- idle RSS, MB (sorted): {', '.join(map(str, rss))}")
     for r in rows:
-        if r["kind"] == "wrk" and r["round"] == "first":
+        if r["kind"] == "wrk" and r["round"].startswith("first"):
             steady = runs[("json", 64, r["target"])]
+            when = "after /health" if r["round"] == "first-at-health" else "after /readiness"
             if steady:
-                print(f"- {r['target']} first round c=64: {float(r['rps']):,.0f} req/s, p99 {float(r['p99_ms']):.2f} ms; "
+                print(f"- {r['target']} first round c=64 {when}: {float(r['rps']):,.0f} req/s, p99 {float(r['p99_ms']):.2f} ms; "
                       f"steady median {med(steady, 'rps'):,.0f} req/s, p99 {med(steady, 'p99_ms'):.2f} ms; "
                       f"first ÷ steady: req/s {float(r['rps']) / med(steady, 'rps'):.2f}, "
                       f"p99 {float(r['p99_ms']) / med(steady, 'p99_ms'):.2f}")

@@ -8,16 +8,22 @@ import io.minilb.bootstrap.config.Timeouts;
 import io.minilb.bootstrap.config.WorkerResilience;
 import io.minilb.domain.DecodeWorker;
 import io.minilb.domain.PrefillWorker;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class WarmUp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
-    private static final int CONCURRENCY = 8;
+    private static final int CONCURRENCY = 32;
     /** Enough for the JIT's hottest tier on every path; it usually ends on the time budget first. */
     private static final int MAX_REQUESTS = 100_000;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -117,26 +123,51 @@ final class WarmUp implements AutoCloseable {
                         false, false, Optional.empty()));
     }
 
-    /** Sends {@link #CALLS} in turn, {@link #CONCURRENCY} at a time, until the deadline; returns how many. */
+    /**
+     * Sends {@link #CALLS} in turn, {@link #CONCURRENCY} at a time, until the deadline; returns how many. With the
+     * HTTP client mini-lb calls its servers with: its code gets warm too, and no other client's code competes for
+     * the compiler.
+     */
     private int drive(URI base, long deadlineNanos, AtomicInteger failed) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var slots = new Semaphore(CONCURRENCY);
         int sent = 0;
-        while (!stopped && sent < MAX_REQUESTS && System.nanoTime() < deadlineNanos) {
-            slots.acquire();
-            Call call = CALLS.get(sent % CALLS.size());
-            HttpRequest request = HttpRequest.newBuilder(base.resolve(call.path())).timeout(CALL_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(call.body())).build();
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                if (error != null || response.statusCode() != 200) {
-                    failed.incrementAndGet();
+        try (CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).setTcpNoDelay(true).build())
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnPerRoute(CONCURRENCY).setMaxConnTotal(CONCURRENCY).build())
+                .build()) {
+            client.start();
+            FutureCallback<SimpleHttpResponse> done = new FutureCallback<>() {
+                @Override
+                public void completed(SimpleHttpResponse response) {
+                    if (response.getCode() != 200) {
+                        failed.incrementAndGet();
+                    }
+                    slots.release();
                 }
-                slots.release();
-            });
-            sent++;
+
+                @Override
+                public void failed(Exception error) {
+                    failed.incrementAndGet();
+                    slots.release();
+                }
+
+                @Override
+                public void cancelled() {
+                    failed(null);
+                }
+            };
+            while (!stopped && sent < MAX_REQUESTS && System.nanoTime() < deadlineNanos) {
+                slots.acquire();
+                Call call = CALLS.get(sent % CALLS.size());
+                client.execute(SimpleRequestBuilder.post(base.resolve(call.path()))
+                        .setBody(call.body(), ContentType.APPLICATION_JSON).build(), done);
+                sent++;
+            }
+            slots.tryAcquire(CONCURRENCY, CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            LOG.debug("warm-up client did not close cleanly: {}", e.toString());
         }
-        slots.tryAcquire(CONCURRENCY, CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         return sent;
     }
 }
