@@ -437,7 +437,8 @@ class CommandLineTest {
                 "--retry-max-retries", "--retry-initial-backoff-ms", "--retry-max-backoff-ms",
                 "--retry-backoff-multiplier", "--retry-jitter-factor", "--disable-retries", "--prometheus-host",
                 "--prometheus-port", "--cache-threshold", "--balance-abs-threshold", "--balance-rel-threshold",
-                "--eviction-interval", "--max-tree-size", "--prefix-token-count", "power_of_two", "cache_aware");
+                "--eviction-interval", "--max-tree-size", "--prefix-token-count", "--warm-up-secs", "power_of_two",
+                "cache_aware");
     }
 
     @Test
@@ -581,9 +582,27 @@ class CommandLineTest {
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--service-discovery-port");
     }
 
+    @Test
+    void warmUpLastsTenSecondsUnlessToldOtherwiseByFlagOrFile() throws Exception {
+        assertThat(command("--prefill", "http://p:1", "--decode", "http://d:1").warmUp())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(command("--prefill", "http://p:1", "--decode", "http://d:1", "--warm-up-secs", "0").warmUp())
+                .isZero();
+        Path file = dir.resolve("warm.yaml");
+        Files.writeString(file, "prefill: [http://p:1]\ndecode: [http://d:1]\nwarm-up-secs: 3\n");
+        assertThat(command("--config", file.toString()).warmUp()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(command("--config", file.toString(), "--warm-up-secs", "4").warmUp()).isEqualTo(Duration.ofSeconds(4));
+        assertThatThrownBy(() -> command("--prefill", "http://p:1", "--decode", "http://d:1", "--warm-up-secs", "-1")
+                .warmUp()).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("--warm-up-secs");
+    }
+
     private static MiniLbConfig parse(String... args) {
+        return command(args).toConfig();
+    }
+
+    private static MiniLbCommand command(String... args) {
         MiniLbCommand command = new MiniLbCommand();
         new CommandLine(command).parseArgs(args);
-        return command.toConfig();
+        return command;
     }
 }

@@ -46,8 +46,11 @@ import picocli.CommandLine.Option;
                 "Example: mini-lb --prefill http://10.0.0.1:30000 8998 --decode http://10.0.0.2:30000"})
 public final class MiniLbCommand {
 
-    /** About what the JIT needs, on 2 cores, to bring the request path near its steady speed (docs/PERFORMANCE.md). */
-    public static final long DEFAULT_WARM_UP_SECS = 5;
+    /**
+     * What the JIT needs, on 2 cores, before the first seconds of traffic run at a good part of the steady speed
+     * (docs/PERFORMANCE.md); a readiness probe waits this long once per start.
+     */
+    public static final long DEFAULT_WARM_UP_SECS = 10;
     static final long MAX_WARM_UP_SECS = 300;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys as these flags.")
