@@ -32,7 +32,10 @@ sim() { # log, args...
   java -jar "$SIM_JAR" "$@" >"$TMP/$log.log" 2>&1 &
   PIDS+=("$!")
 }
-wait_up() { for _ in $(seq 1 200); do curl -fs -o /dev/null "$1/health" && return 0; sleep 0.05; done; echo "$1 not up" >&2; exit 1; }
+wait_up() { # url [path]: 200 on /health, or on the path given
+  for _ in $(seq 1 600); do curl -fs -o /dev/null "$1${2:-/health}" && return 0; sleep 0.05; done
+  echo "$1 not up" >&2; exit 1
+}
 
 sim prefill-1 --mode prefill --port $P1 --bootstrap-port $B1 --prefill-ms-per-token 1
 sim prefill-2 --mode prefill --port $P2 --bootstrap-port $B2 --prefill-ms-per-token 1
@@ -47,7 +50,7 @@ java -jar "$LB_JAR" --port $LB --policy round_robin \
   --prefill http://127.0.0.1:$P1 $B1 --prefill http://127.0.0.1:$P2 $B2 \
   --decode http://127.0.0.1:$D1 --decode http://127.0.0.1:$D2 $LB_FLAGS >"$TMP/mini-lb.log" 2>&1 &
 PIDS+=("$!")
-wait_up http://127.0.0.1:$LB
+wait_up http://127.0.0.1:$LB /readiness # warmed up (--warm-up-secs), so its CPU does not overlap the scenarios
 
 body="{\"text\":\"fault scenario\",\"sampling_params\":{\"max_new_tokens\":$TOKENS}}"
 start=$(date +%s%N)

@@ -90,7 +90,7 @@ sed -e "s#@DIR@#$TMP#g" -e "s/@PORT@/$NGX_PORT/" -e "s/@PREFILL_PORT@/$P_PORT/" 
     "$BENCH/nginx.conf.template" > "$TMP/nginx.conf"
 mkdir -p "$TMP"/{body,proxy,fastcgi,uwsgi,scgi}
 start nginx nginx -c "$TMP/nginx.conf" -p "$TMP"
-wait_http "http://127.0.0.1:$LB_PORT/health"; wait_http "http://127.0.0.1:$NGX_PORT/health"
+wait_http "http://127.0.0.1:$LB_PORT/readiness" 60; wait_http "http://127.0.0.1:$NGX_PORT/health" # mini-lb warmed up
 
 # Warm every JVM (simulators, mini-lb) before measuring.
 client generate --target proxy --url "http://127.0.0.1:$LB_PORT" --concurrency 16 --duration 3 --warmup 2 --label warm >/dev/null
@@ -126,7 +126,7 @@ start ssim-decode java -jar "$SIM_JAR" --mode decode --port $SD_PORT --bootstrap
 start stream-lb java $JAVA_OPTS_LB -jar "$LB_JAR" --port $SLB_PORT --prefill "http://127.0.0.1:$SP_PORT" $SP_BOOT \
     --decode "http://127.0.0.1:$SD_PORT"
 wait_http "http://127.0.0.1:$SP_PORT/health"; wait_http "http://127.0.0.1:$SD_PORT/health"
-wait_http "http://127.0.0.1:$SLB_PORT/health"
+wait_http "http://127.0.0.1:$SLB_PORT/readiness" 60
 for n in $STREAM_COUNTS; do
   echo "-- $n concurrent streams"
   log "RESULT kind=java $(client stream --target direct --prefill "http://127.0.0.1:$SP_PORT" --decode "http://127.0.0.1:$SD_PORT" \
