@@ -4,7 +4,6 @@ import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -33,9 +32,6 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     static final String ACCESS_LOGGER = "io.minilb.access";
     static final String LEVEL_VARIABLE = "MINILB_LOG_LEVEL";
 
-    private static final String PREAMBLE = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0} - ";
-    private static final String REQUEST_ID_PREFIX = "reqPrefix";
-
     /** Libraries that are chatty at INFO; a Reflector retry comes with a stack trace each (discovery logs it). */
     private static final Map<String, Level> QUIET_LOGGERS = Map.of(
             "org.xnio", Level.WARN,
@@ -50,11 +46,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(setting(LEVEL_VARIABLE), Level.INFO));
-        root.addAppender(stderr(context, TEXT_APPENDER, PREAMBLE + "%" + REQUEST_ID_PREFIX + "%msg%n"));
+        root.addAppender(stderr(context, TEXT_APPENDER, new TextLineLayout(true)));
         QUIET_LOGGERS.forEach((name, level) -> context.getLogger(name).setLevel(level));
         Logger access = context.getLogger(ACCESS_LOGGER);
         access.setAdditive(false);
-        access.addAppender(stderr(context, ACCESS_APPENDER, PREAMBLE + "%msg%n"));
+        access.addAppender(stderr(context, ACCESS_APPENDER, new TextLineLayout(false)));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -70,11 +66,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         return value != null ? value : System.getenv(name);
     }
 
-    private static ConsoleAppender<ILoggingEvent> stderr(LoggerContext context, String name, String pattern) {
-        var layout = new PatternLayout();
+    private static ConsoleAppender<ILoggingEvent> stderr(LoggerContext context, String name, TextLineLayout layout) {
         layout.setContext(context);
-        layout.getInstanceConverterMap().put(REQUEST_ID_PREFIX, RequestIdPrefix::new);
-        layout.setPattern(pattern);
         layout.start();
         var encoder = new LayoutWrappingEncoder<ILoggingEvent>();
         encoder.setContext(context);

@@ -43,6 +43,21 @@ class LogConfiguratorTest {
     }
 
     @Test
+    void aThrowableFollowsTheLineWithItsStackTrace() {
+        configure();
+        Logger logger = context.getLogger("io.minilb.bootstrap.MiniLb");
+        var event = new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, "stopped",
+                new IllegalStateException("boom", new java.io.IOException("disk")), null);
+        event.setMDCPropertyMap(Map.of());
+
+        String text = encode(context.getLogger(Logger.ROOT_LOGGER_NAME), LogConfigurator.TEXT_APPENDER, event);
+
+        assertThat(text).matches("(?s)" + TIME + " ERROR \\[" + threadName() + "\\] MiniLb - stopped\n"
+                + "java.lang.IllegalStateException: boom\n\tat io.minilb.bootstrap.LogConfiguratorTest.*"
+                + "Caused by: java.io.IOException: disk\n.*");
+    }
+
+    @Test
     void theAccessLogHasItsOwnLineWithoutTheRequestIdPrefixAndOnlyOnce() {
         configure();
         Logger access = context.getLogger(LogConfigurator.ACCESS_LOGGER);
@@ -98,6 +113,10 @@ class LogConfiguratorTest {
         var event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, "status={}", null,
                 new Object[] {502});
         event.setMDCPropertyMap(mdc);
+        return encode(owner, appenderName, event);
+    }
+
+    private static String encode(Logger owner, String appenderName, ILoggingEvent event) {
         Appender<ILoggingEvent> appender = owner.getAppender(appenderName);
         assertThat(appender).as(appenderName).isNotNull();
         byte[] bytes = ((OutputStreamAppender<ILoggingEvent>) appender).getEncoder().encode(event);
