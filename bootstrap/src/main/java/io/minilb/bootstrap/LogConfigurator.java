@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.Map;
@@ -46,11 +47,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(setting(LEVEL_VARIABLE), Level.INFO));
-        root.addAppender(stderr(context, TEXT_APPENDER, new TextLineLayout(true)));
+        root.addAppender(stderr(context, TEXT_APPENDER, lines(context, true)));
         QUIET_LOGGERS.forEach((name, level) -> context.getLogger(name).setLevel(level));
         Logger access = context.getLogger(ACCESS_LOGGER);
         access.setAdditive(false);
-        access.addAppender(stderr(context, ACCESS_APPENDER, new TextLineLayout(false)));
+        access.addAppender(stderr(context, ACCESS_APPENDER, lines(context, false)));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -66,13 +67,19 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         return value != null ? value : System.getenv(name);
     }
 
-    private static ConsoleAppender<ILoggingEvent> stderr(LoggerContext context, String name, TextLineLayout layout) {
+    private static Encoder<ILoggingEvent> lines(LoggerContext context, boolean withRequestId) {
+        var layout = new TextLineLayout(withRequestId);
         layout.setContext(context);
         layout.start();
         var encoder = new LayoutWrappingEncoder<ILoggingEvent>();
         encoder.setContext(context);
         encoder.setLayout(layout);
         encoder.start();
+        return encoder;
+    }
+
+    /** A started appender writing what the encoder makes of each event to stderr. */
+    static ConsoleAppender<ILoggingEvent> stderr(LoggerContext context, String name, Encoder<ILoggingEvent> encoder) {
         var appender = new ConsoleAppender<ILoggingEvent>();
         appender.setContext(context);
         appender.setName(name);

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.ConsoleAppender;
 import io.minilb.bootstrap.config.Observability;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +41,7 @@ final class LogSetup {
             return;
         }
         LoggerContext context = logger.getLoggerContext();
-        var appender = new ConsoleAppender<ILoggingEvent>();
-        appender.setContext(context);
-        appender.setName(JSON_APPENDER);
-        appender.setTarget("System.err");
-        appender.setEncoder(jsonEncoder(context));
-        appender.start();
-        logger.addAppender(appender);
+        logger.addAppender(LogConfigurator.stderr(context, JSON_APPENDER, jsonEncoder(context)));
         previous.forEach(old -> {
             logger.detachAppender(old);
             old.stop();

@@ -12,6 +12,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.minilb.application.generation.RequestLogging;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ class LogConfiguratorTest {
         configure();
         Logger logger = context.getLogger("io.minilb.bootstrap.MiniLb");
         var event = new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, "stopped",
-                new IllegalStateException("boom", new java.io.IOException("disk")), null);
+                new IllegalStateException("boom", new IOException("disk")), null);
         event.setMDCPropertyMap(Map.of());
 
         String text = encode(context.getLogger(Logger.ROOT_LOGGER_NAME), LogConfigurator.TEXT_APPENDER, event);

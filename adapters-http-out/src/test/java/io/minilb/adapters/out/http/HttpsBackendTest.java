@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ class HttpsBackendTest {
 
             assertThat(answer).failsWithin(Duration.ofSeconds(10))
                     .withThrowableOfType(ExecutionException.class)
-                    .withRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class)
+                    .withRootCauseInstanceOf(CertPathBuilderException.class)
                     .satisfies(e -> assertThat(e.getCause()).isInstanceOf(SSLHandshakeException.class));
         }
     }
