@@ -6,16 +6,16 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.ConsoleAppender;
 import io.minilb.bootstrap.config.Observability;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the logging flags to the process's logback configuration (see {@code logback.xml}): the root level, and
- * JSON lines in place of text, written by logback's own {@link JsonEncoder} (the request id is in its {@code mdc}
- * object, as {@code request_id}). Process-wide, so the command line applies it, not an embedded mini-lb.
+ * Applies the logging flags to the process's logback configuration (see {@link LogConfigurator}): the root level, and
+ * JSON lines in place of text, for the access log too, written by logback's own {@link JsonEncoder} (the request id
+ * is in its {@code mdc} object, as {@code request_id}). Process-wide, so the command line applies it, not an
+ * embedded mini-lb.
  */
 final class LogSetup {
 
@@ -29,23 +29,21 @@ final class LogSetup {
         observability.logLevel().ifPresent(level -> root.setLevel(Level.toLevel(level)));
         if (observability.logJson()) {
             useJson(root);
+            useJson((Logger) LoggerFactory.getLogger(LogConfigurator.ACCESS_LOGGER));
         }
     }
 
-    /** Replaces the root's appenders with one writing JSON lines to stderr. */
-    static void useJson(Logger root) {
-        LoggerContext context = root.getLoggerContext();
-        var appender = new ConsoleAppender<ILoggingEvent>();
-        appender.setContext(context);
-        appender.setName(JSON_APPENDER);
-        appender.setTarget("System.err");
-        appender.setEncoder(jsonEncoder(context));
-        appender.start();
+    /** Replaces the logger's own appenders, if it has any, with one writing JSON lines to stderr. */
+    static void useJson(Logger logger) {
         List<Appender<ILoggingEvent>> previous = new ArrayList<>();
-        root.iteratorForAppenders().forEachRemaining(previous::add);
-        root.addAppender(appender);
+        logger.iteratorForAppenders().forEachRemaining(previous::add);
+        if (previous.isEmpty()) {
+            return;
+        }
+        LoggerContext context = logger.getLoggerContext();
+        logger.addAppender(LogConfigurator.stderr(context, JSON_APPENDER, jsonEncoder(context)));
         previous.forEach(old -> {
-            root.detachAppender(old);
+            logger.detachAppender(old);
             old.stop();
         });
     }

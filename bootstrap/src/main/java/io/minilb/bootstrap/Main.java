@@ -17,10 +17,20 @@ public final class Main {
     /** A part mini-lb cannot serve without died; a supervisor should restart it. */
     static final int EXIT_FATAL_ERROR = 70;
 
+    /**
+     * Guice wires mini-lb once, at startup: generating classes for its provider methods and constructors (so that
+     * calls to them are fast) costs more, about 50 ms, than the one reflective call each is made with otherwise.
+     * Read when Guice is first loaded; a value given on the command line is kept.
+     */
+    private static final String GUICE_BYTECODE_GENERATION = "guice_bytecode_gen_option";
+
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty(GUICE_BYTECODE_GENERATION) == null) {
+            System.setProperty(GUICE_BYTECODE_GENERATION, "DISABLED");
+        }
         int status = run(args, System.out, System.err);
         if (status != EXIT_OK) {
             System.exit(status);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
@@ -70,7 +71,7 @@ public final class ConfigFile {
             throw new InvalidConfigurationException("--config " + path + ": cannot be read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new ConfigFile(path, new ObjectMapper().createObjectNode());
+            return new ConfigFile(path, JsonNodeFactory.instance.objectNode());
         }
         if (!root.isObject()) {
             throw new InvalidConfigurationException("--config " + path + ": the top level must be a mapping of keys");
@@ -99,9 +100,9 @@ public final class ConfigFile {
         return "at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 
-    /** An empty file, for when no {@code --config} is given. */
+    /** An empty file, for when no {@code --config} is given; without an {@code ObjectMapper}, slow to initialize. */
     public static ConfigFile none() {
-        return new ConfigFile(Path.of("(none)"), new ObjectMapper().createObjectNode());
+        return new ConfigFile(Path.of("(none)"), JsonNodeFactory.instance.objectNode());
     }
 
     public Optional<String> text(String key) {
