@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A prefill and a decode on loopback that answer every generation at once with a canned SGLang or OpenAI answer,
- * whole or as an event stream, and {@code GET /health} with 200: the servers {@link WarmUp} routes to. Two ports,
- * since mini-lb takes a server as prefill or as decode, never both.
+ * whole or as an event stream, and {@code GET /health} with 200: the servers {@link WarmUp} routes to. A port for
+ * each, since mini-lb takes a server as prefill or as decode, never both, and one for the prefill's bootstrap server,
+ * which mini-lb health-checks too.
  */
 final class CannedWorkers implements AutoCloseable {
 
@@ -20,9 +21,11 @@ final class CannedWorkers implements AutoCloseable {
             + "\"finish_reason\":null,\"prompt_tokens\":2,\"completion_tokens\":1}}\n\n";
     private static final String CHAT = "{\"id\":\"0\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"m\","
             + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\" warm\"},"
-            + "\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1,\"total_tokens\":3}}";
+            + "\"finish_reason\":\"length\"}],"
+            + "\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1,\"total_tokens\":3}}";
     private static final String CHAT_FRAME = "data: {\"id\":\"0\",\"object\":\"chat.completion.chunk\",\"created\":0,"
-            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" warm\"},\"finish_reason\":null}]}\n\n";
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" warm\"},"
+            + "\"finish_reason\":null}]}\n\n";
     private static final String COMPLETION = "{\"id\":\"0\",\"object\":\"text_completion\",\"created\":0,"
             + "\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\" warm\",\"finish_reason\":\"length\"}],"
             + "\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1,\"total_tokens\":3}}";
@@ -43,6 +46,7 @@ final class CannedWorkers implements AutoCloseable {
                 .setWorkerThreads(1)
                 .addHttpListener(0, HOST)
                 .addHttpListener(0, HOST)
+                .addHttpListener(0, HOST)
                 .setHandler(CannedWorkers::answer)
                 .build();
         server.start();
@@ -57,9 +61,16 @@ final class CannedWorkers implements AutoCloseable {
         return url(1);
     }
 
+    int bootstrapPort() {
+        return port(2);
+    }
+
     private String url(int listener) {
-        var address = (InetSocketAddress) server.getListenerInfo().get(listener).getAddress();
-        return "http://" + HOST + ":" + address.getPort();
+        return "http://" + HOST + ":" + port(listener);
+    }
+
+    private int port(int listener) {
+        return ((InetSocketAddress) server.getListenerInfo().get(listener).getAddress()).getPort();
     }
 
     private static void answer(HttpServerExchange exchange) {

@@ -47,8 +47,9 @@ final class WarmUp implements AutoCloseable {
             new Call("/generate", "{\"text\":\"warm up\",\"sampling_params\":{\"max_new_tokens\":1},\"stream\":true}"),
             new Call("/v1/chat/completions",
                     "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"warm up\"}],\"max_tokens\":1}"),
-            new Call("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"warm up\"}],"
-                    + "\"max_tokens\":1,\"stream\":true}"),
+            new Call("/v1/chat/completions",
+                    "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"warm up\"}],"
+                            + "\"max_tokens\":1,\"stream\":true}"),
             new Call("/v1/completions", "{\"model\":\"m\",\"prompt\":\"warm up\",\"max_tokens\":1}"),
             new Call("/v1/completions", "{\"model\":\"m\",\"prompt\":\"warm up\",\"max_tokens\":1,\"stream\":true}"));
 
@@ -113,11 +114,12 @@ final class WarmUp implements AutoCloseable {
     private MiniLbConfig privateConfig(CannedWorkers workers) {
         Observability observability = config.observability();
         Limits limits = config.limits();
-        return new MiniLbConfig("127.0.0.1", 0, List.of(PrefillWorker.withoutBootstrapPort(workers.prefillUrl())),
-                List.of(new DecodeWorker(workers.decodeUrl())), config.prefillPolicy(), config.decodePolicy(),
-                Timeouts.withRequestTimeout(CALL_TIMEOUT), new Limits(limits.maxPayloadBytes(),
-                        limits.maxResponseBytes(), limits.maxBufferedBytes(), 4 * CONCURRENCY, limits.streamBufferBytes()),
-                WorkerResilience.defaults())
+        PrefillWorker prefill = PrefillWorker.of(workers.prefillUrl(), workers.bootstrapPort());
+        var fewConnections = new Limits(limits.maxPayloadBytes(), limits.maxResponseBytes(),
+                limits.maxBufferedBytes(), 4 * CONCURRENCY, limits.streamBufferBytes());
+        return new MiniLbConfig("127.0.0.1", 0, List.of(prefill), List.of(new DecodeWorker(workers.decodeUrl())),
+                config.prefillPolicy(), config.decodePolicy(), Timeouts.withRequestTimeout(CALL_TIMEOUT),
+                fewConnections, WorkerResilience.defaults())
                 .withRouting(config.routing())
                 .withObservability(new Observability(observability.requestIdHeaders(), List.of(), Optional.empty(),
                         false, false, Optional.empty()));
