@@ -93,8 +93,8 @@ final class WarmUp implements AutoCloseable {
         int sent = 0;
         var failed = new AtomicInteger();
         try (CannedWorkers workers = CannedWorkers.start();
-                MiniLb twin = MiniLb.startUnannounced(privateConfig(workers))) {
-            sent = drive(URI.create(twin.url()), start + budget.toNanos(), failed);
+                MiniLb instance = MiniLb.startUnannounced(privateConfig(workers))) {
+            sent = drive(URI.create(instance.url()), start + budget.toNanos(), failed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
