@@ -5,8 +5,10 @@ import io.minilb.bootstrap.config.InvalidConfigurationException;
 import io.minilb.bootstrap.config.MiniLbConfig;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code java -jar mini-lb.jar --prefill URL [PORT|none] --decode URL ...} */
 public final class Main {
@@ -43,6 +45,9 @@ public final class Main {
         CommandLine commandLine = new CommandLine(command);
         try {
             commandLine.parseArgs(args);
+        } catch (UnmatchedArgumentException e) {
+            err.println("mini-lb: error: " + unknownOption(e) + " (see --help)");
+            return EXIT_BAD_CONFIGURATION;
         } catch (ParameterException e) {
             err.println("mini-lb: error: " + e.getMessage() + " (see --help)");
             return EXIT_BAD_CONFIGURATION;
@@ -76,5 +81,20 @@ public final class Main {
             err.println("mini-lb: error: " + e.getMessage());
             return EXIT_CANNOT_START;
         }
+    }
+
+    /**
+     * Names the unknown option and none of the words after it, which picocli's own message lists: after a mistyped
+     * {@code --api-key} comes the key itself, and error output ends up in logs.
+     */
+    private static String unknownOption(UnmatchedArgumentException e) {
+        String first = e.getUnmatched().get(0);
+        if (!first.startsWith("-")) {
+            return "unexpected argument (not shown: it may be a secret)";
+        }
+        String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+        List<String> suggestions = e.getSuggestions();
+        return "unknown option '" + name + "'"
+                + (suggestions.isEmpty() ? "" : "; did you mean '" + suggestions.get(0) + "'?");
     }
 }

@@ -583,6 +583,26 @@ class CommandLineTest {
     }
 
     @Test
+    void aMistypedFlagIsNamedButTheWordsAfterItAreNotEchoed() {
+        for (String[] args : List.of(
+                new String[] {"--prefill", "http://p:1", "--decode", "http://d:1", "--api-kye", "s3cret-value"},
+                new String[] {"--prefill", "http://p:1", "--decode", "http://d:1", "--api-kye=s3cret-value"})) {
+            var err = new ByteArrayOutputStream();
+            int status = Main.run(args, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+
+            assertThat(status).isEqualTo(Main.EXIT_BAD_CONFIGURATION);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .startsWith("mini-lb: error: unknown option '--api-kye'; did you mean '--api-key'?")
+                    .doesNotContain("s3cret");
+        }
+        var err = new ByteArrayOutputStream();
+        Main.run(new String[] {"--prefill", "http://p:1", "--decode", "http://d:1", "s3cret-value"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unexpected argument").doesNotContain("s3cret");
+    }
+
+    @Test
     void warmUpLastsTenSecondsUnlessToldOtherwiseByFlagOrFile() throws Exception {
         assertThat(command("--prefill", "http://p:1", "--decode", "http://d:1").warmUp())
                 .isEqualTo(Duration.ofSeconds(10));
