@@ -5,6 +5,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,10 +37,9 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
 
     // IO thread only
     private StreamSinkChannel channel;
-    /** Frames taken from the queue and not yet all written: {@code batch[batchStart..batchEnd)}. */
+    /** Frames taken from the queue and not yet all written: {@code batch[0..batchSize)}. */
     private final ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
-    private int batchStart;
-    private int batchEnd;
+    private int batchSize;
     private boolean endTaken;
 
     EventStreamWriter(HttpServerExchange exchange, int bufferBytes, Runnable onWriteFailure) {
@@ -114,18 +114,24 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
     /** True when everything queued so far has been handed to the channel. */
     private boolean writeQueued() throws IOException {
         while (true) {
-            if (batchStart == batchEnd && !takeBatch()) {
+            if (batchSize == 0 && !takeBatch()) {
                 if (endTaken) {
                     endTaken = false;
                     channel.shutdownWrites(); // the flush that follows completes the exchange
                 }
                 return true;
             }
-            backPressure.written(channel.write(batch, batchStart, batchEnd - batchStart));
-            while (batchStart < batchEnd && !batch[batchStart].hasRemaining()) {
-                batch[batchStart++] = null;
+            // Always from offset 0: Undertow 2.3's chunked conduit, continuing a chunk it could not finish, restores
+            // the limit of buffer length - 1 rather than offset + length - 1, and the rest of a frame would be lost.
+            backPressure.written(channel.write(batch, 0, batchSize));
+            int done = 0;
+            while (done < batchSize && !batch[done].hasRemaining()) {
+                done++;
             }
-            if (batchStart < batchEnd) {
+            System.arraycopy(batch, done, batch, 0, batchSize - done);
+            Arrays.fill(batch, batchSize - done, batchSize, null);
+            batchSize -= done;
+            if (batchSize > 0) {
                 return false;
             }
         }
@@ -133,16 +139,14 @@ final class EventStreamWriter implements ChannelListener<StreamSinkChannel> {
 
     /** Moves queued frames into the batch, up to the end of the stream; false when there were none. */
     private boolean takeBatch() {
-        batchStart = 0;
-        batchEnd = 0;
         ByteBuffer next;
-        while (batchEnd < MAX_BATCH && !endTaken && (next = queued.poll()) != null) {
+        while (batchSize < MAX_BATCH && !endTaken && (next = queued.poll()) != null) {
             if (next == END_OF_STREAM) {
                 endTaken = true;
             } else {
-                batch[batchEnd++] = next;
+                batch[batchSize++] = next;
             }
         }
-        return batchEnd > 0;
+        return batchSize > 0;
     }
 }
