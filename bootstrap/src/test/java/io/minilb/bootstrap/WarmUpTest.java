@@ -80,7 +80,7 @@ class WarmUpTest {
     }
 
     private static MiniLbConfig config(CannedWorkers workers) {
-        return new MiniLbConfig("127.0.0.1", 0, List.of(PrefillWorker.withoutBootstrapPort(workers.prefillUrl())),
+        return new MiniLbConfig("127.0.0.1", 0, List.of(PrefillWorker.of(workers.prefillUrl(), workers.bootstrapPort())),
                 List.of(new DecodeWorker(workers.decodeUrl())), Duration.ofSeconds(30));
     }
 
