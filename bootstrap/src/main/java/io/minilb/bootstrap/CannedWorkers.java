@@ -1,6 +1,7 @@
 package io.minilb.bootstrap;
 
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 final class CannedWorkers implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
+    /** Far more than a warm-up request; anything else that reaches these ports is not read whole. */
+    static final long MAX_REQUEST_BYTES = 64 * 1024;
     private static final String GENERATE = "{\"text\":\" warm\",\"meta_info\":{\"id\":\"0\",\"finish_reason\":"
             + "{\"type\":\"length\",\"length\":1},\"prompt_tokens\":2,\"completion_tokens\":1,\"cached_tokens\":0}}";
     private static final String GENERATE_FRAME = "data: {\"text\":\" warm\",\"meta_info\":{\"id\":\"0\","
@@ -44,6 +47,7 @@ final class CannedWorkers implements AutoCloseable {
         Undertow server = Undertow.builder()
                 .setIoThreads(1)
                 .setWorkerThreads(1)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_REQUEST_BYTES)
                 .addHttpListener(0, HOST)
                 .addHttpListener(0, HOST)
                 .addHttpListener(0, HOST)
